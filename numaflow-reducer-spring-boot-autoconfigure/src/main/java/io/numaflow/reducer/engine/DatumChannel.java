@@ -1,0 +1,166 @@
+package io.numaflow.reducer.engine;
+
+import io.numaflow.reducer.Datum;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The datums of one group on their way from the transport (one producer) to the reducer (one consumer):
+ * the {@code Iterable<Datum>} a reducer receives.
+ *
+ * <p>The producer never blocks. When the buffer reaches {@code capacity} it {@linkplain InboundFlow#pause()
+ * pauses} the stream, and the consumer resumes it once the buffer has drained to half. When the consumer
+ * stops (a reducer that returned early, or a cancelled stream) the buffer is dropped and later datums are
+ * discarded on arrival, so an early return never stalls the stream.
+ */
+final class DatumChannel implements Iterable<Datum> {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final ArrayDeque<Datum> buffer = new ArrayDeque<>();
+    private final AtomicBoolean iterated = new AtomicBoolean();
+    private final InboundFlow flow;
+    private final int capacity;
+    private boolean inputClosed;
+    private boolean discarding;
+    private boolean pausedFlow;
+
+    DatumChannel(InboundFlow flow, int capacity) {
+        this.flow = flow;
+        this.capacity = capacity;
+    }
+
+    /**
+     * Adds a datum without blocking.
+     *
+     * @return {@code false} when this call paused the stream because the buffer is full
+     */
+    boolean offer(Datum datum) {
+        boolean pause = false;
+        lock.lock();
+        try {
+            if (discarding) {
+                return true;
+            }
+            buffer.add(datum);
+            notEmpty.signal();
+            if (buffer.size() >= capacity && !pausedFlow) {
+                pausedFlow = true;
+                pause = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (pause) {
+            flow.pause();
+        }
+        return !pause;
+    }
+
+    /** The window closed: iteration ends once the buffer is empty. */
+    void closeInput() {
+        lock.lock();
+        try {
+            inputClosed = true;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The consumer is gone: drop what is buffered and whatever arrives later; iteration ends now. */
+    void discard() {
+        boolean resume;
+        lock.lock();
+        try {
+            discarding = true;
+            inputClosed = true;
+            buffer.clear();
+            resume = pausedFlow;
+            pausedFlow = false;
+            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+        if (resume) {
+            flow.resume();
+        }
+    }
+
+    /** How many datums wait for the reducer. */
+    int buffered() {
+        lock.lock();
+        try {
+            return buffer.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Blocks for the next datum.
+     *
+     * @return the datum, or {@code null} once the input is closed and drained, or when interrupted (the
+     *     interrupt status is kept)
+     */
+    private Datum take() {
+        Datum datum;
+        boolean resume = false;
+        lock.lock();
+        try {
+            while (buffer.isEmpty() && !inputClosed) {
+                try {
+                    notEmpty.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            datum = buffer.poll();
+            if (pausedFlow && buffer.size() <= capacity / 2) {
+                pausedFlow = false;
+                resume = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (resume) {
+            flow.resume();
+        }
+        return datum;
+    }
+
+    @Override
+    public Iterator<Datum> iterator() {
+        if (!iterated.compareAndSet(false, true)) {
+            throw new IllegalStateException("datums are single-pass: iterator() may be called only once");
+        }
+        return new Iterator<>() {
+            private Datum next;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !ended) {
+                    next = take();
+                    ended = next == null;
+                }
+                return next != null;
+            }
+
+            @Override
+            public Datum next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Datum datum = next;
+                next = null;
+                return datum;
+            }
+        };
+    }
+}

@@ -1,0 +1,75 @@
+package io.numaflow.reducer.engine;
+
+import java.time.Duration;
+
+/**
+ * What the engine tells an observer (metrics, logs) about its work. Every method has a no-op default;
+ * implementations must be thread-safe and fast: they run on transport and reducer threads.
+ */
+public interface ReduceListener {
+
+    /** The listener that ignores everything. */
+    ReduceListener NONE = new ReduceListener() {
+    };
+
+    /** Why a stream was refused or ended early by the engine or transport. */
+    enum Rejection {
+        /** A request failed the checks of SPEC section 2 ({@code INVALID_ARGUMENT}). */
+        MALFORMED,
+        /** The client cancelled, disconnected, or gRPC refused a message (e.g. oversize). */
+        CANCELLED
+    }
+
+    /** A {@code ReduceFn} stream started. */
+    default void streamOpened() {
+    }
+
+    /** A {@code ReduceFn} stream ended, however it ended. */
+    default void streamClosed() {
+    }
+
+    /** A datum reached a group. */
+    default void datumReceived() {
+    }
+
+    /** A group opened (its reducer task was scheduled). */
+    default void groupOpened() {
+    }
+
+    /**
+     * A group's reducer ended.
+     *
+     * @param reducerTime from the task's start to the reducer's return or throw
+     */
+    default void groupClosed(Duration reducerTime) {
+    }
+
+    /** A result was sent. */
+    default void resultSent() {
+    }
+
+    /**
+     * A window's EOF was sent.
+     *
+     * @param closeToEof from the half-close that closed the window to its EOF
+     */
+    default void windowCompleted(Duration closeToEof) {
+    }
+
+    /**
+     * A reducer threw: its stream ends with {@code INTERNAL}.
+     *
+     * @param window the group's window, for the log (never a payload)
+     * @param error what the reducer threw
+     */
+    default void udfError(io.numaflow.reducer.IntervalWindow window, Throwable error) {
+    }
+
+    /**
+     * A stream was refused or ended early.
+     *
+     * @param rejection why
+     */
+    default void streamRejected(Rejection rejection) {
+    }
+}

@@ -1,0 +1,192 @@
+package io.numaflow.reducer.engine;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Metadata;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One {@code ReduceFn} call: the platform's stream for (usually) one window.
+ *
+ * <p>Requests arrive on a transport thread, one at a time. Each goes to its {@code (window, keys)} group,
+ * whose reducer task starts with the group's first request. The half-close closes every group's input;
+ * each group's results are sent as its reducer returns, a window's EOF once all of its groups are sent, and
+ * the call completes after the last EOF. A reducer that throws, a malformed request or a cancel ends the
+ * call and stops every task of it. All mutable state is guarded by {@code this}, which also serialises the
+ * writes to {@code responses} (gRPC requires it).
+ */
+final class ReduceStream implements StreamObserver<ReduceRequest> {
+
+    private final ServerCallStreamObserver<ReduceResponse> responses;
+    private final ReduceService.Settings settings;
+    private final InboundFlow inbound;
+    private final Map<WindowId, OpenWindow> windows = new LinkedHashMap<>();
+    private final List<GroupTask> groups = new ArrayList<>();
+    private boolean ended;
+    private int windowsLeft;
+
+    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, ReduceService.Settings settings) {
+        this.responses = responses;
+        this.settings = settings;
+        this.inbound = new InboundFlow(responses, settings.requestWindow());
+        responses.disableAutoRequest();
+        responses.setOnCancelHandler(this::cancelled);
+        settings.listener().streamOpened();
+        inbound.start();
+    }
+
+    @Override
+    public void onNext(ReduceRequest request) {
+        String problem = WireFormat.problemWith(request);
+        if (problem != null) {
+            settings.listener().streamRejected(ReduceListener.Rejection.MALFORMED);
+            end(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
+            return;
+        }
+        if (request.getOperation().getEvent() != Event.CLOSE) { // CLOSE is never data (SPEC section 2)
+            GroupTask group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
+            if (group == null) {
+                return; // the call has ended: nothing more is requested or processed
+            }
+            group.offer(WireFormat.datum(request.getPayload()));
+            settings.listener().datumReceived();
+        }
+        inbound.received();
+    }
+
+    /** The half-close: the platform's "window closed". */
+    @Override
+    public void onCompleted() {
+        long closedAt = System.nanoTime();
+        List<OpenWindow> closing;
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            if (windows.isEmpty()) {
+                finish();
+                return;
+            }
+            closing = List.copyOf(windows.values());
+            windowsLeft = closing.size();
+            closing.forEach(window -> window.groupsLeft = window.groups.size());
+        }
+        for (OpenWindow window : closing) {
+            window.closedAt = closedAt;
+            for (GroupTask group : window.groups.values()) {
+                group.closeInput();
+                group.result().thenAccept(messages -> send(window, messages));
+            }
+        }
+    }
+
+    /** gRPC reports a client cancel here while the request stream is still open. */
+    @Override
+    public void onError(Throwable error) {
+        cancelled();
+    }
+
+    private void cancelled() {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            groups.forEach(GroupTask::cancel);
+        }
+        settings.listener().streamRejected(ReduceListener.Rejection.CANCELLED);
+        settings.listener().streamClosed();
+    }
+
+    private synchronized GroupTask groupFor(Window window, List<String> keys) {
+        if (ended) {
+            return null;
+        }
+        OpenWindow open = windows.computeIfAbsent(WindowId.of(window), id -> new OpenWindow(window));
+        GroupTask group = open.groups.get(keys);
+        if (group == null) {
+            List<String> groupKeys = List.copyOf(keys);
+            group = new GroupTask(groupKeys, open.metadata, settings.reducers(),
+                    new DatumChannel(inbound, settings.groupBuffer()), settings.executor(), settings.listener());
+            open.groups.put(groupKeys, group);
+            groups.add(group);
+            group.result().whenComplete((messages, error) -> {
+                if (error != null && !(error instanceof CancellationException)) {
+                    settings.listener().udfError(open.metadata.intervalWindow(), error);
+                    end(settings.errors().report(error));
+                }
+            });
+            settings.listener().groupOpened();
+            group.start();
+        }
+        return group;
+    }
+
+    private synchronized void send(OpenWindow window, Messages messages) {
+        if (ended) {
+            return;
+        }
+        for (Message message : messages) {
+            responses.onNext(WireFormat.result(message, window.window));
+            settings.listener().resultSent();
+        }
+        if (--window.groupsLeft == 0) {
+            responses.onNext(WireFormat.endOfWindow(window.window));
+            settings.listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
+            if (--windowsLeft == 0) {
+                finish();
+            }
+        }
+    }
+
+    private void finish() {
+        ended = true;
+        responses.onCompleted();
+        settings.listener().streamClosed();
+    }
+
+    /** Ends the call with an error status and stops every task of it. */
+    private synchronized void end(RuntimeException status) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        groups.forEach(GroupTask::cancel);
+        responses.onError(status);
+        settings.listener().streamClosed();
+    }
+
+    /** A window as the platform identifies it: slot is echoed but not part of the identity. */
+    private record WindowId(long startSeconds, int startNanos, long endSeconds, int endNanos) {
+        static WindowId of(Window window) {
+            return new WindowId(window.getStart().getSeconds(), window.getStart().getNanos(),
+                    window.getEnd().getSeconds(), window.getEnd().getNanos());
+        }
+    }
+
+    private static final class OpenWindow {
+        final Window window;
+        final Metadata metadata;
+        final Map<List<String>, GroupTask> groups = new LinkedHashMap<>();
+        int groupsLeft;
+        volatile long closedAt;
+
+        OpenWindow(Window window) {
+            this.window = window;
+            this.metadata = new Metadata(WireFormat.intervalWindow(window));
+        }
+    }
+}

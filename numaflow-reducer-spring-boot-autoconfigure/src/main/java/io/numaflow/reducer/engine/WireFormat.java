@@ -1,0 +1,74 @@
+package io.numaflow.reducer.engine;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
+import io.numaflow.reducer.Datum;
+import io.numaflow.reducer.IntervalWindow;
+import io.numaflow.reducer.Message;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import java.time.Instant;
+
+/** Translation between the wire messages and the public API, and the request checks of SPEC section 2. */
+final class WireFormat {
+
+    private WireFormat() {
+    }
+
+    /**
+     * What is wrong with a request, if anything.
+     *
+     * @return a message for an {@code INVALID_ARGUMENT} status, or {@code null} for a valid request
+     */
+    static String problemWith(ReduceRequest request) {
+        ReduceRequest.WindowOperation operation = request.getOperation();
+        Event event = operation.getEvent();
+        if (event == Event.UNRECOGNIZED) {
+            return "unknown window operation event " + operation.getEventValue()
+                    + ": expected OPEN (0), CLOSE (1) or APPEND (4)";
+        }
+        int windows = operation.getWindowsCount();
+        if (windows != 1) {
+            return event + " request has " + (windows == 0 ? "no window" : windows + " windows")
+                    + ": every request must carry exactly one window";
+        }
+        if (event != Event.CLOSE && !request.hasPayload()) {
+            return event + " request has no payload";
+        }
+        return null;
+    }
+
+    static Datum datum(ReduceRequest.Payload payload) {
+        return new Datum(
+                payload.getKeysList(),
+                payload.getValue().toByteArray(),
+                payload.hasEventTime() ? instant(payload.getEventTime()) : Instant.EPOCH,
+                payload.hasWatermark() ? instant(payload.getWatermark()) : Instant.EPOCH,
+                payload.getHeadersMap());
+    }
+
+    static IntervalWindow intervalWindow(Window window) {
+        return new IntervalWindow(instant(window.getStart()), instant(window.getEnd()));
+    }
+
+    static ReduceResponse result(Message message, Window window) {
+        ReduceResponse.Result result = ReduceResponse.Result.newBuilder()
+                .addAllKeys(message.keys())
+                // value() already returns a private copy: wrapping it saves a second one.
+                .setValue(UnsafeByteOperations.unsafeWrap(message.value()))
+                .addAllTags(message.tags())
+                .build();
+        return ReduceResponse.newBuilder().setResult(result).setWindow(window).build();
+    }
+
+    static ReduceResponse endOfWindow(Window window) {
+        return ReduceResponse.newBuilder().setWindow(window).setEOF(true).build();
+    }
+
+    // An absent timestamp is the default instance, 0 seconds: Instant.EPOCH, as SPEC section 2 wants.
+    private static Instant instant(Timestamp timestamp) {
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}

@@ -1,0 +1,425 @@
+package io.numaflow.reducer.engine;
+
+import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
+import static io.numaflow.reducer.test.ReduceClient.request;
+import static io.numaflow.reducer.test.ReduceClient.text;
+import static io.numaflow.reducer.test.ReduceClient.window;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.grpc.Status;
+import io.numaflow.reducer.Datum;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Metadata;
+import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.test.ReduceClient;
+import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine over a real Unix domain socket, driven the way the Numaflow platform drives a reduce UDF. */
+class ReduceServiceTest {
+
+    /** The seed's counter: one result per group, {@code counter:<n>}, with the group's keys. */
+    static final Reducer COUNTER = (keys, datums, md) -> {
+        long n = 0;
+        for (Datum ignored : datums) {
+            n++;
+        }
+        return Messages.of(Message.of(("counter:" + n).getBytes(UTF_8), keys));
+    };
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private ReduceClient serve(Reducer reducer) throws Exception {
+        return serve(reducer, 4, ReduceService.DEFAULT_GROUP_BUFFER);
+    }
+
+    private ReduceClient serve(Reducer reducer, int transportThreads, int groupBuffer) throws Exception {
+        GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
+        ReduceService service = new ReduceService(new ReduceService.Settings(() -> reducer, executor,
+                new UdfErrorReporter("test-udf", dir.resolve("errors"), Clock.systemUTC()),
+                ReduceListener.NONE, groupBuffer, ReduceService.DEFAULT_REQUEST_WINDOW));
+        Path socket = dir.resolve("reduce.sock");
+        closeables.add(executor);
+        closeables.add(new UdsReduceServer(socket, service, transportThreads, 4 * 1024 * 1024));
+        ReduceClient client = new ReduceClient(socket);
+        closeables.add(client);
+        return client;
+    }
+
+    /** Result texts by the result's joined keys; asserts every result carries {@code window}. */
+    private static Map<String, String> resultsByKey(List<ReduceResponse> responses, Window window) {
+        Map<String, String> results = new HashMap<>();
+        for (ReduceResponse response : responses) {
+            if (!response.getEOF()) {
+                assertThat(response.getWindow()).isEqualTo(window);
+                results.put(String.join(",", response.getResult().getKeysList()), text(response));
+            }
+        }
+        return results;
+    }
+
+    @Test
+    void isReadyAnswersTrue() throws Exception {
+        assertThat(serve(COUNTER).isReady()).isTrue();
+    }
+
+    @Test
+    void interleavedKeysAreGroupedAndEachGroupCountedWithOneEofLast() throws Exception {
+        ReduceClient client = serve(COUNTER);
+        Window window = window(60_000, 120_000, "slot-7");
+        WindowStream stream = client.open();
+        for (int i = 0; i < 30; i++) {
+            stream.send(window, List.of("k" + (i % 3)), "v" + i);
+        }
+        List<ReduceResponse> responses = stream.closeAndAwait();
+
+        assertThat(responses).hasSize(4);
+        assertThat(responses.get(3).getEOF()).isTrue();
+        assertThat(responses.get(3).getWindow()).isEqualTo(window);
+        assertThat(resultsByKey(responses.subList(0, 3), window))
+                .containsOnly(Map.entry("k0", "counter:10"), Map.entry("k1", "counter:10"),
+                        Map.entry("k2", "counter:10"));
+    }
+
+    @Test
+    void datumsArriveInOrderWithTheirFieldsAndTheWindowInMetadata() throws Exception {
+        AtomicReference<List<Datum>> seen = new AtomicReference<>();
+        AtomicReference<Metadata> metadata = new AtomicReference<>();
+        ReduceClient client = serve((keys, datums, md) -> {
+            List<Datum> all = new ArrayList<>();
+            datums.forEach(all::add);
+            seen.set(all);
+            metadata.set(md);
+            return null; // treated as no results
+        });
+        Window window = window(60_000, 120_000);
+        ReduceRequest withoutTimes = request(Event.APPEND, window, List.of("a"), "third").toBuilder()
+                .setPayload(request(Event.APPEND, window, List.of("a"), "third").getPayload().toBuilder()
+                        .clearEventTime().clearWatermark())
+                .build();
+        List<ReduceResponse> responses = client.open()
+                .send(window, List.of("a"), "first").send(window, List.of("a"), "second").send(withoutTimes)
+                .closeAndAwait();
+
+        assertThat(responses).singleElement().satisfies(eof -> assertThat(eof.getEOF()).isTrue());
+        assertThat(seen.get()).extracting(d -> new String(d.value(), UTF_8))
+                .containsExactly("first", "second", "third");
+        Datum first = seen.get().get(0);
+        assertThat(first.keys()).containsExactly("a");
+        assertThat(first.eventTime()).isEqualTo(Instant.ofEpochSecond(60));
+        assertThat(first.watermark()).isEqualTo(Instant.ofEpochSecond(60));
+        assertThat(first.headers()).containsEntry("h", "v");
+        assertThat(seen.get().get(2).eventTime()).isEqualTo(Instant.EPOCH);
+        assertThat(seen.get().get(2).watermark()).isEqualTo(Instant.EPOCH);
+        assertThat(metadata.get().intervalWindow().start()).isEqualTo(Instant.ofEpochSecond(60));
+        assertThat(metadata.get().intervalWindow().end()).isEqualTo(Instant.ofEpochSecond(120));
+    }
+
+    @Test
+    void threeWindowsInOneStreamEachGetTheirResultsThenTheirOwnEof() throws Exception {
+        ReduceClient client = serve(COUNTER);
+        List<Window> windows = List.of(window(0, 60_000), window(60_000, 120_000), window(120_000, 180_000));
+        WindowStream stream = client.open();
+        for (int i = 0; i < 60; i++) {
+            stream.send(windows.get(i % 3), List.of("k" + (i % 2)), "v");
+        }
+        List<ReduceResponse> responses = stream.closeAndAwait();
+
+        assertThat(responses).hasSize(9);
+        for (Window window : windows) {
+            List<Integer> positions = IntStream.range(0, responses.size())
+                    .filter(i -> responses.get(i).getWindow().equals(window)).boxed().toList();
+            assertThat(positions).hasSize(3);
+            List<ReduceResponse> ofWindow = positions.stream().map(responses::get).toList();
+            assertThat(ofWindow.stream().filter(ReduceResponse::getEOF)).hasSize(1);
+            assertThat(ofWindow.get(2).getEOF()).as("EOF after the window's results").isTrue();
+            assertThat(resultsByKey(ofWindow.subList(0, 2), window))
+                    .containsOnly(Map.entry("k0", "counter:10"), Map.entry("k1", "counter:10"));
+        }
+    }
+
+    @Test
+    void twentyConcurrentStreamsEachGetTheirOwnWindowResults() throws Exception {
+        ReduceClient client = serve(COUNTER);
+        List<WindowStream> streams = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            streams.add(client.open());
+        }
+        for (int i = 0; i < 50; i++) {
+            for (int s = 0; s < 20; s++) {
+                streams.get(s).send(window(s * 1000L, s * 1000L + 1000), List.of("k" + (i % 5)), "v");
+            }
+        }
+        streams.forEach(WindowStream::halfClose);
+        for (int s = 0; s < 20; s++) {
+            Window window = window(s * 1000L, s * 1000L + 1000);
+            assertThat(streams.get(s).awaitStatus().isOk()).isTrue();
+            List<ReduceResponse> responses = streams.get(s).responses();
+            assertThat(responses).hasSize(6);
+            assertThat(responses.get(5).getEOF()).isTrue();
+            assertThat(resultsByKey(responses.subList(0, 5), window).values()).containsOnly("counter:10");
+        }
+    }
+
+    @Test
+    void tenThousandKeysCompleteWithOneTransportThread() throws Exception {
+        ReduceClient client = serve(COUNTER, 1, ReduceService.DEFAULT_GROUP_BUFFER);
+        Window window = window(0, 60_000);
+        WindowStream stream = client.open();
+        for (int key = 0; key < 10_000; key++) {
+            stream.send(window, List.of("key-" + key), "a");
+            stream.send(window, List.of("key-" + key), "b");
+        }
+        List<ReduceResponse> responses = stream.closeAndAwait();
+
+        assertThat(responses).hasSize(10_001);
+        assertThat(responses.get(10_000).getEOF()).isTrue();
+        Map<String, String> results = resultsByKey(responses.subList(0, 10_000), window);
+        assertThat(results).hasSize(10_000).containsEntry("key-9999", "counter:2");
+        assertThat(results.values()).containsOnly("counter:2");
+    }
+
+    @Test
+    void appendWithoutOpenOpensTheGroupAndCloseIsNeverData() throws Exception {
+        ReduceClient client = serve(COUNTER);
+        Window window = window(0, 60_000);
+        ReduceRequest close = ReduceRequest.newBuilder()
+                .setOperation(ReduceRequest.WindowOperation.newBuilder().setEvent(Event.CLOSE).addWindows(window))
+                .build();
+        List<ReduceResponse> responses = client.open()
+                .send(request(Event.APPEND, window, List.of("first-is-append"), "1"))
+                .send(request(Event.APPEND, window, List.of("first-is-append"), "2"))
+                .send(window, List.of("other"), "1")
+                .send(close)
+                .send(request(Event.APPEND, window, List.of("other"), "2"))
+                .closeAndAwait();
+
+        assertThat(responses).hasSize(3);
+        assertThat(resultsByKey(responses.subList(0, 2), window))
+                .containsOnly(Map.entry("first-is-append", "counter:2"), Map.entry("other", "counter:2"));
+        assertThat(responses.get(2).getEOF()).isTrue();
+    }
+
+    @Test
+    void everyMessageOfAResultIsSentWithItsKeysAndTagsAndDropIsTagged() throws Exception {
+        ReduceClient client = serve((keys, datums, md) -> {
+            datums.forEach(d -> { });
+            return Messages.of(
+                            new Message("even".getBytes(UTF_8), List.of("out-1"), List.of("even", "all")),
+                            Message.of("plain".getBytes(UTF_8)))
+                    .append(Message.toDrop());
+        });
+        Window window = window(0, 60_000);
+        List<ReduceResponse> responses = client.open().send(window, List.of("k"), "v").closeAndAwait();
+
+        assertThat(responses).hasSize(4);
+        ReduceResponse.Result first = responses.get(0).getResult();
+        assertThat(first.getKeysList()).containsExactly("out-1");
+        assertThat(first.getTagsList()).containsExactly("even", "all");
+        assertThat(first.getValue().toStringUtf8()).isEqualTo("even");
+        assertThat(responses.get(1).getResult().getKeysList()).isEmpty();
+        assertThat(responses.get(1).getResult().getTagsList()).isEmpty();
+        assertThat(responses.get(2).getResult().getTagsList()).containsExactly("U+005C__DROP__");
+        assertThat(responses.get(3).getEOF()).isTrue();
+    }
+
+    @Test
+    void earlyReturnDiscardsTheRestWithoutStallingTheStream() throws Exception {
+        ReduceClient client = serve((keys, datums, md) -> {
+            int n = 0;
+            for (Datum d : datums) {
+                if (++n == 3) {
+                    break;
+                }
+            }
+            return Messages.of(Message.of(("took:" + n).getBytes(UTF_8), keys));
+        }, 1, 16);
+        Window window = window(0, 60_000);
+        WindowStream stream = client.open();
+        for (int i = 0; i < 20_000; i++) {
+            stream.send(window, List.of("k"), "v" + i);
+        }
+        stream.send(window, List.of("after"), "v");
+        List<ReduceResponse> responses = stream.closeAndAwait();
+
+        assertThat(resultsByKey(responses.subList(0, 2), window))
+                .containsOnly(Map.entry("k", "took:3"), Map.entry("after", "took:1"));
+        assertThat(responses.get(2).getEOF()).isTrue();
+    }
+
+    @Test
+    void aSlowReducerPausesItsStreamInsteadOfBufferingEverything() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<GroupTask> slowGroup = new AtomicReference<>();
+        int buffer = 32;
+        ReduceClient client = serve((keys, datums, md) -> {
+            release.await();
+            long n = 0;
+            for (Datum ignored : datums) {
+                n++;
+            }
+            return Messages.of(Message.of(("counter:" + n).getBytes(UTF_8), keys));
+        }, 1, buffer);
+        Window window = window(0, 60_000);
+        WindowStream stream = client.open();
+        String kilobyte = "x".repeat(1024);
+        int total = 50_000; // ~50 MB: far more than HTTP/2 windows and the group buffer hold
+        AtomicInteger sent = new AtomicInteger();
+        CountDownLatch stalled = new CountDownLatch(1);
+        var requests = stream.requests();
+        stream.onReady(() -> {
+            while (requests.isReady() && sent.get() < total) {
+                stream.send(window, List.of("slow"), kilobyte);
+                sent.incrementAndGet();
+            }
+            if (sent.get() < total) {
+                stalled.countDown();
+            } else {
+                requests.onCompleted();
+            }
+        });
+        stream.send(window, List.of("slow"), kilobyte); // the first, which makes the handler run on ready
+        sent.incrementAndGet();
+
+        assertThat(stalled.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the client is held back").isTrue();
+        // While the reducer is blocked the client cannot get far: what it sent sits in transport buffers
+        // (HTTP/2 windows, a few MB at most) and in the group's bounded buffer.
+        await().during(Duration.ofMillis(300)).atMost(PATIENCE).until(() -> sent.get() < total / 5);
+        release.countDown();
+
+        assertThat(stream.awaitStatus().isOk()).isTrue();
+        assertThat(sent.get()).isEqualTo(total);
+        assertThat(stream.responses().get(0).getResult().getValue().toStringUtf8())
+                .isEqualTo("counter:" + total);
+    }
+
+    @Test
+    void aClientCancelStopsEveryTaskOfTheStreamAndFreesTheirThreads() throws Exception {
+        Set<Thread> before = reducerThreads();
+        CountDownLatch started = new CountDownLatch(10);
+        CountDownLatch ended = new CountDownLatch(10);
+        ReduceClient client = serve((keys, datums, md) -> {
+            started.countDown();
+            try {
+                return COUNTER.reduce(keys, datums, md); // blocks until the window closes or the stream ends
+            } finally {
+                ended.countDown();
+            }
+        });
+        Window window = window(0, 60_000);
+        WindowStream stream = client.open();
+        for (int key = 0; key < 10; key++) {
+            stream.send(window, List.of("k" + key), "v");
+        }
+        assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        assertThat(newThreads(before)).hasSize(10);
+
+        stream.cancel();
+
+        assertThat(ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("every reducer saw the end").isTrue();
+        assertThat(stream.awaitStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
+        await().atMost(PATIENCE).until(() -> newThreads(before).isEmpty());
+        // and the server still serves
+        List<ReduceResponse> next = client.open().send(window, List.of("k"), "v").closeAndAwait();
+        assertThat(next).hasSize(2);
+        assertThat(text(next.get(0))).isEqualTo("counter:1");
+    }
+
+    @Test
+    void aReducerBlockedElsewhereIsInterruptedByACancel() throws Exception {
+        CountDownLatch blocked = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        ReduceClient client = serve((keys, datums, md) -> {
+            blocked.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+            }
+            return Messages.empty();
+        });
+        WindowStream stream = client.open().send(window(0, 1000), List.of("k"), "v");
+        assertThat(blocked.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+        stream.cancel();
+
+        assertThat(interrupted.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aSupplierIsAskedForOneReducerPerGroup() throws Exception {
+        Map<List<String>, Reducer> instances = new ConcurrentHashMap<>();
+        AtomicInteger created = new AtomicInteger();
+        GroupExecutor executor = GroupExecutor.pooled(8, Duration.ofMillis(200));
+        closeables.add(executor);
+        ReduceService service = new ReduceService(() -> {
+            created.incrementAndGet();
+            Reducer fresh = (keys, datums, md) -> {
+                instances.merge(keys, COUNTER, (a, b) -> {
+                    throw new AssertionError("two instances for " + keys);
+                });
+                return COUNTER.reduce(keys, datums, md);
+            };
+            return fresh;
+        }, executor, new UdfErrorReporter(null, dir, Clock.systemUTC()), ReduceListener.NONE);
+        Path socket = dir.resolve("prototype.sock");
+        closeables.add(new UdsReduceServer(socket, service, 2, 1024 * 1024));
+        ReduceClient client = new ReduceClient(socket);
+        closeables.add(client);
+        Window window = window(0, 1000);
+        WindowStream stream = client.open();
+        for (int i = 0; i < 12; i++) {
+            stream.send(window, List.of("k" + (i % 4)), "v");
+        }
+        assertThat(stream.closeAndAwait()).hasSize(5);
+        assertThat(created).hasValue(4);
+    }
+
+    private static Set<Thread> reducerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive())
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<Thread> newThreads(Set<Thread> before) {
+        Set<Thread> now = reducerThreads();
+        now.removeAll(before);
+        return now;
+    }
+}
