@@ -1,0 +1,43 @@
+package io.numaflow.reducer.autoconfigure;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Positive;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Configuration of the Numaflow reduce UDF server, under {@code numaflow.reducer}. The defaults are the
+ * platform's; a Numaflow deployment needs none of these set.
+ *
+ * @param enabled Whether to serve the Reducer bean at all
+ * @param socketPath The Unix domain socket the gRPC server binds, at most 107 bytes long
+ * @param serverInfoFile The handshake file the platform reads once the server is up
+ * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
+ *     RESOURCE_EXHAUSTED
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks; reducers run elsewhere);
+ *     values above 16 are capped at 16
+ * @param shutdownGracePeriod On shutdown, how long in-flight windows get to finish
+ * @param beanName Which Reducer bean to serve when there are several and none is @Primary
+ * @param errorDir Where the first UDF error of the process is persisted for the platform's UI
+ */
+@ConfigurationProperties("numaflow.reducer")
+@Validated
+public record NumaflowReducerProperties(
+        @DefaultValue("true") boolean enabled,
+        @NotNull @DefaultValue("/var/run/numaflow/reduce.sock") Path socketPath,
+        @NotNull @DefaultValue("/var/run/numaflow/reducer-server-info") Path serverInfoFile,
+        @NotNull @Positive @DefaultValue("64MB") DataSize maxMessageSize,
+        @Min(1) @DefaultValue("4") int maxThreads,
+        @NotNull @DurationMin(nanos = 0) @DefaultValue("60s") Duration shutdownGracePeriod,
+        String beanName,
+        @NotNull @DefaultValue("/var/numaflow/runtime/application-errors") Path errorDir) {
+
+    /** More transport threads than this only add contention: the platform uses one connection. */
+    public static final int MAX_THREADS_CAP = 16;
+}

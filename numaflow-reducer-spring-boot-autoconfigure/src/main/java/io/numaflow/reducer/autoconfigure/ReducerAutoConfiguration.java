@@ -1,0 +1,73 @@
+package io.numaflow.reducer.autoconfigure;
+
+import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.engine.GroupExecutor;
+import io.numaflow.reducer.engine.ReduceListener;
+import io.numaflow.reducer.engine.ReduceService;
+import io.numaflow.reducer.engine.UdfErrorReporter;
+import java.time.Clock;
+import net.devh.boot.grpc.server.service.GrpcService;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.autoconfigure.thread.Threading;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+
+/**
+ * Serves the application's {@link Reducer} bean as the {@code reduce.v1.Reduce} gRPC service: the engine's
+ * beans. {@link ReducerGrpcServerAutoConfiguration} puts the service on the Unix socket.
+ *
+ * <p>Active when a {@code Reducer} bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ReduceService.class, GrpcService.class})
+@ConditionalOnBean(Reducer.class)
+@ConditionalOnProperty(prefix = "numaflow.reducer", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(NumaflowReducerProperties.class)
+public class ReducerAutoConfiguration {
+
+    /** Platform threads that run reducers at once before further groups wait for one (see GroupExecutor). */
+    static final int PLATFORM_THREAD_POOL_SIZE = 256;
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReducerSelection reducerSelection(ConfigurableListableBeanFactory beanFactory,
+            NumaflowReducerProperties properties) {
+        return ReducerSelection.select(beanFactory, properties.beanName());
+    }
+
+    /** Reducer tasks: virtual threads when {@code spring.threads.virtual.enabled} is on Java 21+. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    GroupExecutor reducerGroupExecutor(Environment environment) {
+        if (Threading.VIRTUAL.isActive(environment)) {
+            SimpleAsyncTaskExecutor virtualThreads = new SimpleAsyncTaskExecutor("numaflow-reducer-");
+            virtualThreads.setVirtualThreads(true);
+            return GroupExecutor.threadPerGroup(virtualThreads);
+        }
+        return GroupExecutor.pooled(PLATFORM_THREAD_POOL_SIZE);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    UdfErrorReporter udfErrorReporter(NumaflowReducerProperties properties) {
+        return new UdfErrorReporter(UdfErrorReporter.containerFromEnvironment(), properties.errorDir(),
+                Clock.systemUTC());
+    }
+
+    @Bean
+    @GrpcService
+    @ConditionalOnMissingBean
+    ReduceService reduceService(ReducerSelection reducer, GroupExecutor executor, UdfErrorReporter errors,
+            ObjectProvider<ReduceListener> listeners) {
+        ReduceListener listener = listeners.getIfUnique(() -> ReduceListener.NONE);
+        return new ReduceService(reducer.instances(), executor, errors, listener);
+    }
+}
