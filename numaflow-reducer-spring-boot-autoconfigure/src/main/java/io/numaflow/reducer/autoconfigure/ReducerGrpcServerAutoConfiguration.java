@@ -1,7 +1,5 @@
 package io.numaflow.reducer.autoconfigure;
 
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.numaflow.reducer.engine.ReduceService;
@@ -41,24 +39,14 @@ public class ReducerGrpcServerAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ReducerGrpcServerAutoConfiguration.class);
 
-    @Bean(destroyMethod = "shutdownGracefully")
-    @Qualifier("numaflowReducer")
-    EventLoopGroup numaflowReducerBossGroup() {
-        return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("numaflow-grpc-boss", false),
-                EpollIoHandler.newFactory());
-    }
-
-    /** One worker thread: the platform talks to the UDF over a single connection. */
-    @Bean(destroyMethod = "shutdownGracefully")
-    @Qualifier("numaflowReducer")
-    EventLoopGroup numaflowReducerWorkerGroup() {
-        return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("numaflow-grpc-worker", false),
-                EpollIoHandler.newFactory());
+    @Bean
+    @ConditionalOnMissingBean
+    EpollEventLoops numaflowReducerEventLoops() {
+        return new EpollEventLoops();
     }
 
     /** The transport callbacks' executor: {@code max-threads} threads. gRPC never shuts it down itself. */
     @Bean(destroyMethod = "shutdownNow")
-    @Qualifier("numaflowReducer")
     ExecutorService numaflowReducerTransportExecutor(NumaflowReducerProperties properties) {
         int threads = properties.maxThreads();
         if (threads > NumaflowReducerProperties.MAX_THREADS_CAP) {
@@ -73,16 +61,14 @@ public class ReducerGrpcServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     UnixSocketGrpcServerFactory numaflowReducerGrpcServerFactory(NumaflowReducerProperties properties,
-            GrpcServiceDiscoverer services, List<GrpcServerConfigurer> configurers,
-            @Qualifier("numaflowReducerBossGroup") EventLoopGroup boss,
-            @Qualifier("numaflowReducerWorkerGroup") EventLoopGroup workers,
+            GrpcServiceDiscoverer services, List<GrpcServerConfigurer> configurers, EpollEventLoops eventLoops,
             @Qualifier("numaflowReducerTransportExecutor") ExecutorService transport) {
         GrpcServerProperties server = new GrpcServerProperties();
         server.setAddress("unix:" + properties.socketPath());
         server.setMaxInboundMessageSize(cappedToInt(properties.maxMessageSize()));
         server.setShutdownGracePeriod(properties.shutdownGracePeriod());
         UnixSocketGrpcServerFactory factory = new UnixSocketGrpcServerFactory(server, configurers,
-                properties.socketPath(), boss, workers, transport);
+                properties.socketPath(), eventLoops.boss(), eventLoops.workers(), transport);
         for (GrpcServiceDefinition service : services.findGrpcServices()) {
             factory.addService(service);
         }

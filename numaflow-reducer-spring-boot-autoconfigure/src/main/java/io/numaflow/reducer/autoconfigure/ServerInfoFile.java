@@ -78,8 +78,12 @@ public class ServerInfoFile implements ApplicationRunner, DisposableBean, Ordere
         return written;
     }
 
+    /** Removes the file, if this instance wrote it: one that failed to start leaves another's alone. */
     @Override
     public void destroy() {
+        if (!written) {
+            return;
+        }
         written = false;
         try {
             Files.deleteIfExists(path);

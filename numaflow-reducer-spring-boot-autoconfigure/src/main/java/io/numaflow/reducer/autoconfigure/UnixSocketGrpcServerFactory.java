@@ -18,7 +18,7 @@ import org.springframework.beans.factory.DisposableBean;
  *
  * <p>net.devh's own factory creates epoll event loops for a {@code unix:} address and never shuts them down
  * (their threads outlive the context); here they, and the transport executor, are beans with destroy
- * methods. The socket path is checked before every bind, and removed when the factory is destroyed.
+ * methods. The socket path is checked before every bind, and the socket removed when the factory is destroyed.
  */
 class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implements DisposableBean {
 
@@ -26,6 +26,7 @@ class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implement
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Executor transport;
+    private volatile boolean ownsSocket;
 
     UnixSocketGrpcServerFactory(GrpcServerProperties properties, List<GrpcServerConfigurer> configurers,
             Path socket, EventLoopGroup boss, EventLoopGroup workers, Executor transport) {
@@ -39,6 +40,7 @@ class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implement
     @Override
     public Server createServer() {
         UnixSocketGuard.prepare(socket);
+        ownsSocket = true;
         return super.createServer();
     }
 
@@ -51,8 +53,11 @@ class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implement
                 .executor(transport);
     }
 
+    /** Removes the socket, unless the guard refused the path: then it may be another instance's. */
     @Override
     public void destroy() {
-        UnixSocketGuard.remove(socket);
+        if (ownsSocket) {
+            UnixSocketGuard.remove(socket);
+        }
     }
 }
