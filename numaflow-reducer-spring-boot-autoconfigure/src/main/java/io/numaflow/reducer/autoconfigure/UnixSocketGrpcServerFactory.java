@@ -8,9 +8,12 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import net.devh.boot.grpc.server.config.GrpcServerProperties;
 import net.devh.boot.grpc.server.serverfactory.GrpcServerConfigurer;
 import net.devh.boot.grpc.server.serverfactory.ShadedNettyGrpcServerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 
 /**
@@ -22,11 +25,15 @@ import org.springframework.beans.factory.DisposableBean;
  */
 class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implements DisposableBean {
 
+    private static final Logger log = LoggerFactory.getLogger(UnixSocketGrpcServerFactory.class);
+    private static final int TERMINATION_TIMEOUT_SECONDS = 10;
+
     private final Path socket;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Executor transport;
     private volatile boolean ownsSocket;
+    private volatile Server server;
 
     UnixSocketGrpcServerFactory(GrpcServerProperties properties, List<GrpcServerConfigurer> configurers,
             Path socket, EventLoopGroup boss, EventLoopGroup workers, Executor transport) {
@@ -41,7 +48,8 @@ class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implement
     public Server createServer() {
         UnixSocketGuard.prepare(socket);
         ownsSocket = true;
-        return super.createServer();
+        server = super.createServer();
+        return server;
     }
 
     @Override
@@ -53,9 +61,23 @@ class UnixSocketGrpcServerFactory extends ShadedNettyGrpcServerFactory implement
                 .executor(transport);
     }
 
-    /** Removes the socket, unless the guard refused the path: then it may be another instance's. */
+    /**
+     * Waits for the server to terminate, then removes the socket unless the guard refused the path (it may be
+     * another instance's).
+     *
+     * <p>net.devh's lifecycle ends with {@code shutdownNow()} but does not wait for it: without this wait the
+     * event loops and executor, destroyed right after this bean, would go before the calls still open (a
+     * reducer stuck past the grace period) were cancelled on the wire, and the server would never terminate.
+     */
     @Override
-    public void destroy() {
+    public void destroy() throws InterruptedException {
+        Server created = server;
+        if (created != null) {
+            created.shutdownNow();
+            if (!created.awaitTermination(TERMINATION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                log.warn("The gRPC server did not terminate within {} s", TERMINATION_TIMEOUT_SECONDS);
+            }
+        }
         if (ownsSocket) {
             UnixSocketGuard.remove(socket);
         }

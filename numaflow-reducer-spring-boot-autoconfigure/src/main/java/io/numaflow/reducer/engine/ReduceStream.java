@@ -16,19 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code ReduceFn} call: the platform's stream for (usually) one window.
  *
  * <p>Requests arrive on a transport thread, one at a time. Each goes to its {@code (window, keys)} group,
  * whose reducer task starts with the group's first request. The half-close closes every group's input;
- * each group's results are sent as its reducer returns, a window's EOF once all of its groups are sent, and
- * the call completes after the last EOF. A reducer that throws, a malformed request or a cancel ends the
+ * once every group of a window has returned, the window's results are sent, then its EOF, and the call
+ * completes after the last EOF. A reducer that throws, a malformed request or a cancel ends the
  * call and stops every task of it. All mutable state is guarded by {@code this}, which also serialises the
  * writes to {@code responses} (gRPC requires it).
  */
 final class ReduceStream implements StreamObserver<ReduceRequest> {
+
+    private static final Logger log = LoggerFactory.getLogger(ReduceStream.class);
 
     private final ServerCallStreamObserver<ReduceResponse> responses;
     private final ReduceService.Settings settings;
@@ -125,6 +128,8 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
             groups.add(group);
             group.result().whenComplete((messages, error) -> {
                 if (error != null && !(error instanceof CancellationException)) {
+                    log.error("Reducer failed for window [{}, {}) keys {}: {}", open.metadata.intervalWindow().start(),
+                            open.metadata.intervalWindow().end(), groupKeys, error.toString());
                     settings.listener().udfError(open.metadata.intervalWindow(), error);
                     end(settings.errors().report(error));
                 }
@@ -135,20 +140,30 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         return group;
     }
 
+    /**
+     * Records a group's results; the last group of a window sends the window's results and then its EOF.
+     * Holding them until then means a window whose reducer throws sends nothing but the error status, so the
+     * platform never forwards part of a window it will process again.
+     */
     private synchronized void send(OpenWindow window, Messages messages) {
         if (ended) {
             return;
         }
-        for (Message message : messages) {
-            responses.onNext(WireFormat.result(message, window.window));
-            settings.listener().resultSent();
+        window.results.add(messages);
+        if (--window.groupsLeft > 0) {
+            return;
         }
-        if (--window.groupsLeft == 0) {
-            responses.onNext(WireFormat.endOfWindow(window.window));
-            settings.listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
-            if (--windowsLeft == 0) {
-                finish();
+        for (Messages groupResults : window.results) {
+            for (Message message : groupResults) {
+                responses.onNext(WireFormat.result(message, window.window));
+                settings.listener().resultSent();
             }
+        }
+        window.results.clear();
+        responses.onNext(WireFormat.endOfWindow(window.window));
+        settings.listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
+        if (--windowsLeft == 0) {
+            finish();
         }
     }
 
@@ -181,6 +196,7 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         final Window window;
         final Metadata metadata;
         final Map<List<String>, GroupTask> groups = new LinkedHashMap<>();
+        final List<Messages> results = new ArrayList<>();
         int groupsLeft;
         volatile long closedAt;
 

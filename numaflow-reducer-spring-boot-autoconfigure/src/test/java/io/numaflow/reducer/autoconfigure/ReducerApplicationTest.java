@@ -124,6 +124,30 @@ class ReducerApplicationTest {
         assertThat(dir.resolve("run/reducer-server-info")).doesNotExist();
     }
 
+    @Test
+    void aReducerThatNeverReturnsHoldsUpNeitherOtherStreamsNorShutdownBeyondTheGracePeriod() throws Exception {
+        ConfigurableApplicationContext context = start(StuckReducerApp.class,
+                "numaflow.reducer.shutdown-grace-period=1s");
+        try (ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+            WindowStream stuck = client.open().send(window(0, 1000), List.of("stuck"), "v").halfClose();
+            List<ReduceResponse> other = client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
+            assertThat(text(other.get(0))).isEqualTo("1");
+
+            long started = System.nanoTime();
+            CompletableFuture.runAsync(context::close).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(System.nanoTime() - started).as("the grace period was granted")
+                    .isGreaterThanOrEqualTo(TimeUnit.SECONDS.toNanos(1));
+            assertThat(stuck.awaitStatus().isOk()).isFalse();
+        }
+        assertThat(dir.resolve("run/reduce.sock")).doesNotExist();
+        // The stuck reducer's thread is all that is left, and it is a daemon: it cannot keep the JVM alive.
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> threadsOfTheStarter().contains(t.getName()))
+                .allMatch(t -> t.getName().startsWith("numaflow-reducer-") && t.isDaemon());
+        STUCK_RELEASED.countDown();
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(threadsOfTheStarter()).isEmpty());
+    }
+
     /** Threads the starter creates: none may outlive the context. */
     static List<String> threadsOfTheStarter() {
         return Thread.getAllStackTraces().keySet().stream()
@@ -178,6 +202,28 @@ class ReducerApplicationTest {
             return new PrototypeCounter();
         }
     }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class StuckReducerApp {
+        @Bean
+        Reducer sometimesStuck() {
+            return (keys, datums, md) -> {
+                while (keys.contains("stuck")) { // ignores interrupts too: the worst a user can write
+                    try {
+                        if (STUCK_RELEASED.await(1, TimeUnit.DAYS)) {
+                            return Messages.empty();
+                        }
+                    } catch (InterruptedException ignored) {
+                        // and waits on
+                    }
+                }
+                return count(keys, datums);
+            };
+        }
+    }
+
+    static final CountDownLatch STUCK_RELEASED = new CountDownLatch(1);
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration

@@ -101,6 +101,7 @@ public final class ReduceClient implements AutoCloseable {
     public static final class WindowStream {
         private final List<ReduceResponse> responses = Collections.synchronizedList(new ArrayList<>());
         private final CompletableFuture<Status> status = new CompletableFuture<>();
+        private volatile Throwable error;
         private final CompletableFuture<ClientCallStreamObserver<ReduceRequest>> requests =
                 new CompletableFuture<>();
         private final Set<List<Object>> opened = new HashSet<>();
@@ -121,6 +122,7 @@ public final class ReduceClient implements AutoCloseable {
 
                 @Override
                 public void onError(Throwable t) {
+                    error = t;
                     status.complete(Status.fromThrowable(t));
                 }
 
@@ -162,6 +164,12 @@ public final class ReduceClient implements AutoCloseable {
 
         public Status awaitStatus() {
             return status.orTimeout(60, TimeUnit.SECONDS).join();
+        }
+
+        /** The {@code google.rpc.Status} of the {@code grpc-status-details-bin} trailer, once the call failed. */
+        public com.google.rpc.Status richStatus() {
+            awaitStatus();
+            return io.grpc.protobuf.StatusProto.fromThrowable(error);
         }
 
         public CompletableFuture<Status> status() {
