@@ -16,6 +16,10 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.Ordered;
@@ -79,9 +84,23 @@ class PlatformSimulator implements ApplicationRunner {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+        printMetrics();
         log.info(allCorrect ? "Platform simulator: every count is right. Stopping." : "Platform simulator: WRONG COUNTS");
         int status = allCorrect ? 0 : 1;
         System.exit(SpringApplication.exit(context, () -> status));
+    }
+
+    /** What an operator would scrape: the reducer's own meters on the management port. */
+    private void printMetrics() throws Exception {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        HttpClient http = HttpClient.newHttpClient();
+        String health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/reducer")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        log.info("GET /actuator/health/reducer -> {}", health);
+        String scrape = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        scrape.lines().filter(line -> line.startsWith("numaflow_reducer_") && !line.contains("_bucket"))
+                .forEach(line -> log.info("GET /actuator/prometheus -> {}", line));
     }
 
     private CompletableFuture<Boolean> sendWindow(ManagedChannel channel, int w) {

@@ -67,7 +67,7 @@ public class ReducerAutoConfiguration {
     @ConditionalOnMissingBean
     ReduceService reduceService(ReducerSelection reducer, GroupExecutor executor, UdfErrorReporter errors,
             ObjectProvider<ReduceListener> listeners) {
-        ReduceListener listener = listeners.getIfUnique(() -> ReduceListener.NONE);
-        return new ReduceService(reducer.instances(), executor, errors, listener);
+        return new ReduceService(reducer.instances(), executor, errors,
+                ReduceListener.of(listeners.orderedStream().toList()));
     }
 }

@@ -48,11 +48,10 @@ public class ReducerGrpcServerAutoConfiguration {
     /** The transport callbacks' executor: {@code max-threads} threads. gRPC never shuts it down itself. */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService numaflowReducerTransportExecutor(NumaflowReducerProperties properties) {
-        int threads = properties.maxThreads();
-        if (threads > NumaflowReducerProperties.MAX_THREADS_CAP) {
-            log.warn("numaflow.reducer.max-threads={} is above {}; using {}", threads,
-                    NumaflowReducerProperties.MAX_THREADS_CAP, NumaflowReducerProperties.MAX_THREADS_CAP);
-            threads = NumaflowReducerProperties.MAX_THREADS_CAP;
+        int threads = transportThreads(properties);
+        if (threads < properties.maxThreads()) {
+            log.warn("numaflow.reducer.max-threads={} is above {}; using {}", properties.maxThreads(), threads,
+                    threads);
         }
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 new DefaultThreadFactory("numaflow-grpc-executor", true));
@@ -88,6 +87,15 @@ public class ReducerGrpcServerAutoConfiguration {
         String cpuLimit = System.getenv("NUMAFLOW_CPU_LIMIT");
         Map<String, String> metadata = cpuLimit == null || cpuLimit.isBlank() ? Map.of() : Map.of("CPU_LIMIT", cpuLimit);
         return new ServerInfoFile(properties.serverInfoFile(), BuildVersion.get(), metadata);
+    }
+
+    @Bean
+    ReducerReadyLog numaflowReducerReadyLog(NumaflowReducerProperties properties, ReducerSelection reducer) {
+        return new ReducerReadyLog(properties, reducer, transportThreads(properties), BuildVersion.get());
+    }
+
+    private static int transportThreads(NumaflowReducerProperties properties) {
+        return Math.min(properties.maxThreads(), NumaflowReducerProperties.MAX_THREADS_CAP);
     }
 
     // gRPC takes an int: 2 GiB - 1 is the largest message it can be told to accept.

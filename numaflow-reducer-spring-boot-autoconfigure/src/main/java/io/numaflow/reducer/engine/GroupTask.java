@@ -87,13 +87,14 @@ final class GroupTask implements Runnable {
         } catch (Throwable error) {
             result.completeExceptionally(error);
         } finally {
-            listener.groupClosed(Duration.ofNanos(System.nanoTime() - started));
+            listener.reducerReturned(Duration.ofNanos(System.nanoTime() - started));
             datums.discard();
             synchronized (this) {
                 state = State.DONE;
                 runner = null;
                 Thread.interrupted(); // a cancel that raced the return must not leak into the next task
             }
+            listener.groupClosed();
         }
     }
 
@@ -101,11 +102,16 @@ final class GroupTask implements Runnable {
     void cancel() {
         result.completeExceptionally(new CancellationException("the stream ended before the group completed"));
         datums.discard();
+        boolean neverRan;
         synchronized (this) {
+            neverRan = state == State.WAITING;
             if (state == State.RUNNING) {
                 runner.interrupt();
             }
             state = State.DONE;
+        }
+        if (neverRan) {
+            listener.groupClosed(); // a running task reports it itself as it ends
         }
     }
 

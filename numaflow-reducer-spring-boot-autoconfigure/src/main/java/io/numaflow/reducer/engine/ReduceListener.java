@@ -12,6 +12,20 @@ public interface ReduceListener {
     ReduceListener NONE = new ReduceListener() {
     };
 
+    /**
+     * One listener that tells each of {@code listeners}, in order.
+     *
+     * @param listeners the listeners
+     * @return {@link #NONE} for none, the listener itself for one, else a composite
+     */
+    static ReduceListener of(java.util.List<? extends ReduceListener> listeners) {
+        return switch (listeners.size()) {
+            case 0 -> NONE;
+            case 1 -> listeners.get(0);
+            default -> new CompositeReduceListener(java.util.List.copyOf(listeners));
+        };
+    }
+
     /** Why a stream was refused or ended early by the engine or transport. */
     enum Rejection {
         /** A request failed the checks of SPEC section 2 ({@code INVALID_ARGUMENT}). */
@@ -36,12 +50,16 @@ public interface ReduceListener {
     default void groupOpened() {
     }
 
+    /** A group ended, however it ended (returned, threw, or cancelled before or while it ran). */
+    default void groupClosed() {
+    }
+
     /**
-     * A group's reducer ended.
+     * A reducer call ended.
      *
-     * @param reducerTime from the task's start to the reducer's return or throw
+     * @param reducerTime from the call to its return or throw
      */
-    default void groupClosed(Duration reducerTime) {
+    default void reducerReturned(Duration reducerTime) {
     }
 
     /** A result was sent. */

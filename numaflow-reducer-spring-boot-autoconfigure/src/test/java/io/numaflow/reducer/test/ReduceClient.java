@@ -53,6 +53,11 @@ public final class ReduceClient implements AutoCloseable {
                 .build();
     }
 
+    /** The channel, for other services on the same socket (e.g. gRPC health). */
+    public ManagedChannel channel() {
+        return channel;
+    }
+
     public boolean isReady() {
         return ReduceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .isReady(Empty.getDefaultInstance()).getReady();

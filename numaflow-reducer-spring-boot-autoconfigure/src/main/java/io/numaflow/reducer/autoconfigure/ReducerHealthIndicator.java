@@ -1,0 +1,47 @@
+package io.numaflow.reducer.autoconfigure;
+
+import java.nio.file.Path;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+
+/**
+ * The {@code reducer} health: {@code UP} only while the platform can use the UDF, i.e. once the server-info
+ * file is written and until shutdown begins; {@code OUT_OF_SERVICE} before (phase {@code starting}) and
+ * after (phase {@code stopping}), so a readiness probe on {@code /actuator/health} sees exactly that.
+ */
+public class ReducerHealthIndicator extends AbstractHealthIndicator implements ApplicationListener<ContextClosedEvent> {
+
+    private final ServerInfoFile serverInfo;
+    private final Path socket;
+    private volatile boolean stopping;
+
+    /**
+     * @param serverInfo the handshake file, whose writing makes the reducer UP
+     * @param socket the socket, reported as a detail
+     */
+    public ReducerHealthIndicator(ServerInfoFile serverInfo, Path socket) {
+        super("Reducer health check failed");
+        this.serverInfo = serverInfo;
+        this.socket = socket;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        builder.withDetail("socket", socket.toString());
+        if (stopping) {
+            builder.status(Status.OUT_OF_SERVICE).withDetail("phase", "stopping");
+        } else if (serverInfo.isWritten()) {
+            builder.up().withDetail("phase", "serving");
+        } else {
+            builder.status(Status.OUT_OF_SERVICE).withDetail("phase", "starting");
+        }
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        stopping = true;
+    }
+}

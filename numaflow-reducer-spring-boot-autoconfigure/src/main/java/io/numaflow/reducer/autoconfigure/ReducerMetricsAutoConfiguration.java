@@ -1,0 +1,25 @@
+package io.numaflow.reducer.autoconfigure;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.numaflow.reducer.engine.ReduceService;
+import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/** Micrometer meters for the reducer, when the application has a {@link MeterRegistry}. */
+@AutoConfiguration(after = {ReducerAutoConfiguration.class, MetricsAutoConfiguration.class,
+        CompositeMeterRegistryAutoConfiguration.class})
+@ConditionalOnClass({MeterRegistry.class, MetricsAutoConfiguration.class})
+@ConditionalOnBean({ReduceService.class, MeterRegistry.class})
+public class ReducerMetricsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    ReducerMetrics reducerMetrics(MeterRegistry registry) {
+        return new ReducerMetrics(registry);
+    }
+}
