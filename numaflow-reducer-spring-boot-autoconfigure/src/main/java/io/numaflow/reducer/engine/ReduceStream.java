@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +65,7 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
             if (group == null) {
                 return; // the call has ended: nothing more is requested or processed
             }
-            group.offer(WireFormat.datum(request.getPayload()));
+            group.offer(WireFormat.datum(request.getPayload(), group.keys()));
             settings.listener().datumReceived();
         }
         inbound.received();
@@ -135,7 +136,12 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
                 }
             });
             settings.listener().groupOpened();
-            group.start();
+            try {
+                group.start();
+            } catch (RejectedExecutionException shuttingDown) {
+                end(Status.UNAVAILABLE.withDescription("the reducer is shutting down").asRuntimeException());
+                return null;
+            }
         }
         return group;
     }

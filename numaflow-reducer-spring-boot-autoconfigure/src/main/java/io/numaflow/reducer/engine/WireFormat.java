@@ -10,6 +10,7 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOpera
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.time.Instant;
+import java.util.List;
 
 /** Translation between the wire messages and the public API, and the request checks of SPEC section 2. */
 final class WireFormat {
@@ -40,9 +41,13 @@ final class WireFormat {
         return null;
     }
 
-    static Datum datum(ReduceRequest.Payload payload) {
+    /**
+     * The payload as a datum of the group whose (immutable) key list is {@code groupKeys}: the datum shares
+     * it instead of copying the payload's keys once per datum.
+     */
+    static Datum datum(ReduceRequest.Payload payload, List<String> groupKeys) {
         return new Datum(
-                payload.getKeysList(),
+                groupKeys,
                 payload.getValue().toByteArray(),
                 payload.hasEventTime() ? instant(payload.getEventTime()) : Instant.EPOCH,
                 payload.hasWatermark() ? instant(payload.getWatermark()) : Instant.EPOCH,

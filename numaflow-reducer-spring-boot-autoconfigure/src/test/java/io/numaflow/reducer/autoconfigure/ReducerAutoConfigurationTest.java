@@ -174,6 +174,7 @@ class ReducerAutoConfigurationTest {
         var environment = new org.springframework.mock.env.MockEnvironment();
         new GrpcServerDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, null);
         assertThat(environment.getProperty("grpc.server.port")).isEqualTo("-1");
+        assertThat(environment.getProperty("logging.level.io.grpc.netty.shaded.io.netty.bootstrap")).isEqualTo("ERROR");
 
         environment.setProperty("grpc.server.port", "9999"); // the user's own setting wins
         new GrpcServerDefaultsEnvironmentPostProcessor().postProcessEnvironment(environment, null);
