@@ -1,0 +1,64 @@
+package io.numaflow.reducer.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.numaflow.reducer.Datum;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.engine.GroupExecutor;
+import io.numaflow.reducer.engine.ReduceListener;
+import io.numaflow.reducer.engine.ReduceService;
+import io.numaflow.reducer.engine.UdfErrorReporter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+
+/**
+ * "Ours" until the Spring Boot auto-configuration lands: the starter's engine ({@link ReduceService}) hosted
+ * the way the starter hosts it, serving the counting reducer of SPEC section 1 as a singleton bean would.
+ *
+ * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration in
+ * progress chooses on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it
+ * chooses when {@code spring.threads.virtual.enabled=true}.
+ */
+final class EngineServer {
+
+    /** Pool size of the auto-configuration in progress for platform threads. */
+    static final int PLATFORM_THREAD_POOL_SIZE = 256;
+
+    /** SPEC section 1's counter: one result per group, the datum count in decimal, with the group's keys. */
+    static final Reducer COUNTER = (keys, datums, md) -> {
+        long n = 0;
+        for (Datum ignored : datums) {
+            n++;
+        }
+        return Messages.of(Message.of(Long.toString(n).getBytes(UTF_8), keys));
+    };
+
+    private EngineServer() {
+    }
+
+    static ReduceService service(String groupExecutor, Path errorDir) throws Throwable {
+        GroupExecutor executor = switch (groupExecutor) {
+            case "pooled" -> GroupExecutor.pooled(PLATFORM_THREAD_POOL_SIZE);
+            case "virtual" -> GroupExecutor.threadPerGroup(virtualThreadPerTask());
+            default -> throw new IllegalArgumentException("group executor must be pooled or virtual: " + groupExecutor);
+        };
+        return new ReduceService(() -> COUNTER, executor,
+                new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()), ReduceListener.NONE);
+    }
+
+    // Compiled for Java 17: reach Executors.newVirtualThreadPerTaskExecutor() (Java 21+) reflectively.
+    private static Executor virtualThreadPerTask() throws Throwable {
+        if (Runtime.version().feature() < 21) {
+            throw new IllegalStateException("virtual threads need Java 21+, this is " + Runtime.version());
+        }
+        return (Executor) MethodHandles.publicLookup()
+                .findStatic(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor",
+                        MethodType.methodType(java.util.concurrent.ExecutorService.class))
+                .invoke();
+    }
+}
