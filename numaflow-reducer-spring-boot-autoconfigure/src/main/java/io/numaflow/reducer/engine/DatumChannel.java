@@ -12,22 +12,28 @@ import java.util.concurrent.locks.ReentrantLock;
  * The datums of one group on their way from the transport (one producer) to the reducer (one consumer):
  * the {@code Iterable<Datum>} a reducer receives.
  *
- * <p>The producer never blocks. When the buffer reaches {@code capacity} it {@linkplain InboundFlow#pause()
- * pauses} the stream, and the consumer resumes it once the buffer has drained to half. When the consumer
- * stops (a reducer that returned early, or a cancelled stream) the buffer is dropped and later datums are
- * discarded on arrival, so an early return never stalls the stream.
+ * <p>The producer never blocks. When the shared buffer reaches {@code capacity} it {@linkplain
+ * InboundFlow#pause() pauses} the stream, and the consumer resumes it when it takes the buffer. The consumer
+ * takes everything buffered at once into a batch of its own, so a reducer that keeps up costs one lock and at
+ * most one wake-up per batch, not per datum; the producer signals only a consumer that is actually waiting.
+ * When the consumer stops (a reducer that returned early, or a cancelled stream) the buffer is dropped and
+ * later datums are discarded on arrival, so an early return never stalls the stream.
  */
 final class DatumChannel implements Iterable<Datum> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private final ArrayDeque<Datum> buffer = new ArrayDeque<>();
-    private final AtomicBoolean iterated = new AtomicBoolean();
     private final InboundFlow flow;
     private final int capacity;
+    private final AtomicBoolean iterated = new AtomicBoolean();
+    // Guarded by lock.
+    private ArrayDeque<Datum> buffer = new ArrayDeque<>();
     private boolean inputClosed;
-    private boolean discarding;
+    private volatile boolean discarding; // also read without the lock, to end iteration at once
     private boolean pausedFlow;
+    private boolean consumerWaiting;
+    // The consumer's own: datums already taken from the buffer.
+    private ArrayDeque<Datum> batch = new ArrayDeque<>();
 
     DatumChannel(InboundFlow flow, int capacity) {
         this.flow = flow;
@@ -37,17 +43,19 @@ final class DatumChannel implements Iterable<Datum> {
     /**
      * Adds a datum without blocking.
      *
-     * @return {@code false} when this call paused the stream because the buffer is full
+     * @return {@code true} if the buffer is full, and this call paused the stream
      */
     boolean offer(Datum datum) {
         boolean pause = false;
         lock.lock();
         try {
             if (discarding) {
-                return true;
+                return false;
             }
             buffer.add(datum);
-            notEmpty.signal();
+            if (consumerWaiting) {
+                notEmpty.signal();
+            }
             if (buffer.size() >= capacity && !pausedFlow) {
                 pausedFlow = true;
                 pause = true;
@@ -58,10 +66,10 @@ final class DatumChannel implements Iterable<Datum> {
         if (pause) {
             flow.pause();
         }
-        return !pause;
+        return pause;
     }
 
-    /** The window closed: iteration ends once the buffer is empty. */
+    /** The window closed: iteration ends once everything buffered has been taken. */
     void closeInput() {
         lock.lock();
         try {
@@ -91,16 +99,6 @@ final class DatumChannel implements Iterable<Datum> {
         }
     }
 
-    /** How many datums wait for the reducer. */
-    int buffered() {
-        lock.lock();
-        try {
-            return buffer.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
      * Blocks for the next datum.
      *
@@ -108,20 +106,34 @@ final class DatumChannel implements Iterable<Datum> {
      *     interrupt status is kept)
      */
     private Datum take() {
-        Datum datum;
+        if (discarding) {
+            return null;
+        }
+        Datum datum = batch.poll();
+        if (datum != null) {
+            return datum;
+        }
         boolean resume = false;
         lock.lock();
         try {
             while (buffer.isEmpty() && !inputClosed) {
+                consumerWaiting = true;
                 try {
                     notEmpty.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return null;
+                } finally {
+                    consumerWaiting = false;
                 }
             }
-            datum = buffer.poll();
-            if (pausedFlow && buffer.size() <= capacity / 2) {
+            if (discarding) {
+                return null;
+            }
+            ArrayDeque<Datum> taken = buffer; // swap: the producer goes on filling an empty deque
+            buffer = batch;
+            batch = taken;
+            if (pausedFlow) {
                 pausedFlow = false;
                 resume = true;
             }
@@ -131,7 +143,7 @@ final class DatumChannel implements Iterable<Datum> {
         if (resume) {
             flow.resume();
         }
-        return datum;
+        return batch.poll();
     }
 
     @Override

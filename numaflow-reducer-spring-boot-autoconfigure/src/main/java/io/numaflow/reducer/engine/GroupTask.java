@@ -27,8 +27,9 @@ final class GroupTask implements Runnable {
     private final GroupExecutor executor;
     private final ReduceListener listener;
     private final CompletableFuture<Messages> result = new CompletableFuture<>();
-    private State state = State.WAITING;
+    private volatile State state = State.WAITING; // written under this
     private Thread runner;
+    private boolean escalated; // transport threads only (gRPC serialises a call's callbacks)
 
     GroupTask(List<String> keys, Metadata metadata, Supplier<? extends Reducer> reducers,
             DatumChannel datums, GroupExecutor executor, ReduceListener listener) {
@@ -56,19 +57,20 @@ final class GroupTask implements Runnable {
         executor.start(this);
     }
 
-    /** Called on the transport thread; never blocks. */
+    /**
+     * Called on the transport thread; never blocks. A group still waiting for a pooled thread when its buffer
+     * fills (and so pauses its stream) gets a thread of its own at once: otherwise it could stall its stream
+     * behind running groups that wait for that very stream's window to close.
+     */
     void offer(Datum datum) {
-        if (!datums.offer(datum) && isWaiting()) {
+        if (datums.offer(datum) && !escalated && state == State.WAITING) {
+            escalated = true;
             executor.startNow(this);
         }
     }
 
     void closeInput() {
         datums.closeInput();
-    }
-
-    int buffered() {
-        return datums.buffered();
     }
 
     @Override
@@ -113,9 +115,5 @@ final class GroupTask implements Runnable {
         if (neverRan) {
             listener.groupClosed(); // a running task reports it itself as it ends
         }
-    }
-
-    private synchronized boolean isWaiting() {
-        return state == State.WAITING;
     }
 }

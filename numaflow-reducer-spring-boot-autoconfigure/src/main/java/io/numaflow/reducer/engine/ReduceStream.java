@@ -4,7 +4,6 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.numaflow.reducer.Message;
-import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +41,7 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
     private final List<GroupTask> groups = new ArrayList<>();
     private boolean ended;
     private int windowsLeft;
+    private OpenWindow lastWindow; // most requests are for the window of the one before
 
     ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, ReduceService.Settings settings) {
         this.responses = responses;
@@ -86,13 +87,17 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
             }
             closing = List.copyOf(windows.values());
             windowsLeft = closing.size();
-            closing.forEach(window -> window.groupsLeft = window.groups.size());
         }
         for (OpenWindow window : closing) {
             window.closedAt = closedAt;
+            window.groupsLeft.set(window.groups.size());
             for (GroupTask group : window.groups.values()) {
                 group.closeInput();
-                group.result().thenAccept(messages -> send(window, messages));
+                group.result().thenRun(() -> {
+                    if (window.groupsLeft.decrementAndGet() == 0) {
+                        sendWindow(window);
+                    }
+                });
             }
         }
     }
@@ -119,7 +124,9 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         if (ended) {
             return null;
         }
-        OpenWindow open = windows.computeIfAbsent(WindowId.of(window), id -> new OpenWindow(window));
+        OpenWindow open = lastWindow != null && lastWindow.matches(window) ? lastWindow
+                : windows.computeIfAbsent(WindowId.of(window), id -> new OpenWindow(window));
+        lastWindow = open;
         GroupTask group = open.groups.get(keys);
         if (group == null) {
             List<String> groupKeys = List.copyOf(keys);
@@ -147,25 +154,20 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
     }
 
     /**
-     * Records a group's results; the last group of a window sends the window's results and then its EOF.
+     * Sends a window's results, then its EOF, once every group of it has returned (called by the last one).
      * Holding them until then means a window whose reducer throws sends nothing but the error status, so the
      * platform never forwards part of a window it will process again.
      */
-    private synchronized void send(OpenWindow window, Messages messages) {
+    private synchronized void sendWindow(OpenWindow window) {
         if (ended) {
             return;
         }
-        window.results.add(messages);
-        if (--window.groupsLeft > 0) {
-            return;
-        }
-        for (Messages groupResults : window.results) {
-            for (Message message : groupResults) {
+        for (GroupTask group : window.groups.values()) {
+            for (Message message : group.result().join()) {
                 responses.onNext(WireFormat.result(message, window.window));
                 settings.listener().resultSent();
             }
         }
-        window.results.clear();
         responses.onNext(WireFormat.endOfWindow(window.window));
         settings.listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
         if (--windowsLeft == 0) {
@@ -202,13 +204,20 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         final Window window;
         final Metadata metadata;
         final Map<List<String>, GroupTask> groups = new LinkedHashMap<>();
-        final List<Messages> results = new ArrayList<>();
-        int groupsLeft;
+        final AtomicInteger groupsLeft = new AtomicInteger();
         volatile long closedAt;
 
         OpenWindow(Window window) {
             this.window = window;
             this.metadata = new Metadata(WireFormat.intervalWindow(window));
+        }
+
+        /** Same start and end (the slot is echoed, not part of the identity). */
+        boolean matches(Window other) {
+            return window.getStart().getSeconds() == other.getStart().getSeconds()
+                    && window.getStart().getNanos() == other.getStart().getNanos()
+                    && window.getEnd().getSeconds() == other.getEnd().getSeconds()
+                    && window.getEnd().getNanos() == other.getEnd().getNanos();
         }
     }
 }

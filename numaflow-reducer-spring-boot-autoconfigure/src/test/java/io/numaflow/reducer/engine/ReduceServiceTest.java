@@ -330,6 +330,42 @@ class ReduceServiceTest {
     }
 
     @Test
+    void aGroupWaitingForAPooledThreadGetsOneOfItsOwnRatherThanStallItsStream() throws Exception {
+        // One pooled thread, taken by group "first", which waits for the window to close. Group "second"
+        // must not sit in the pool's queue while its buffer fills and the stream pauses: that would deadlock
+        // the window. It is started on a thread of its own and consumes while the window is still open.
+        CountDownLatch secondConsumedAll = new CountDownLatch(1);
+        int datums = ReduceService.DEFAULT_GROUP_BUFFER * 4;
+        GroupExecutor onePooledThread = GroupExecutor.pooled(1, Duration.ofMillis(200));
+        closeables.add(onePooledThread);
+        Reducer reducer = (keys, datumsOfGroup, md) -> {
+            long n = 0;
+            for (Datum ignored : datumsOfGroup) {
+                if (++n == datums && keys.contains("second")) {
+                    secondConsumedAll.countDown();
+                }
+            }
+            return Messages.of(Message.of(("counter:" + n).getBytes(UTF_8), keys));
+        };
+        Path socket = dir.resolve("one-thread.sock");
+        closeables.add(new UdsReduceServer(socket, new ReduceService(() -> reducer, onePooledThread,
+                new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE), 1, 1024 * 1024));
+        ReduceClient client = new ReduceClient(socket);
+        closeables.add(client);
+        Window window = window(0, 60_000);
+        WindowStream stream = client.open().send(window, List.of("first"), "v");
+        for (int i = 0; i < datums; i++) {
+            stream.send(window, List.of("second"), "v");
+        }
+
+        assertThat(secondConsumedAll.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                .as("the waiting group consumed its datums before the window closed").isTrue();
+        List<ReduceResponse> responses = stream.closeAndAwait();
+        assertThat(resultsByKey(responses.subList(0, 2), window))
+                .containsOnly(Map.entry("first", "counter:1"), Map.entry("second", "counter:" + datums));
+    }
+
+    @Test
     void aClientCancelStopsEveryTaskOfTheStreamAndFreesTheirThreads() throws Exception {
         Set<Thread> before = reducerThreads();
         CountDownLatch started = new CountDownLatch(10);
