@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The benchmark runner: starts every server under test in its own JVM (identical flags), drives each
@@ -39,6 +40,7 @@ public final class BenchMain {
         List<String> jvmFlags = List.of("-Xms64m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         Path oursJar;
+        List<String> oursArgs = new ArrayList<>();
         String oursExecutor = "pooled";
         int transportThreads = 4;
         int floorWindow = 64;
@@ -63,6 +65,7 @@ public final class BenchMain {
                     case "--java" -> o.java = Path.of(args[++i]);
                     case "--jvm-flags" -> o.jvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--ours-jar" -> o.oursJar = Path.of(args[++i]);
+                    case "--ours-arg" -> o.oursArgs.add(args[++i]);
                     case "--ours-executor" -> o.oursExecutor = args[++i];
                     case "--transport-threads" -> o.transportThreads = Integer.parseInt(args[++i]);
                     case "--floor-window" -> o.floorWindow = Integer.parseInt(args[++i]);
@@ -76,6 +79,9 @@ public final class BenchMain {
                 o.runs = Math.min(o.runs, 1);
                 o.warmups = Math.min(o.warmups, 1);
                 o.memoryDatums = Math.min(o.memoryDatums, 200_000);
+            }
+            if (!o.oursArgs.isEmpty() && o.oursJar == null) {
+                throw new IllegalArgumentException("--ours-arg needs --ours-jar");
             }
             if (o.harnessClasspath == null) {
                 o.harnessClasspath = System.getProperty("java.class.path");
@@ -106,8 +112,9 @@ public final class BenchMain {
                         ServerMain.class.getName(), List.of("floor"),
                         List.of(Integer.toString(o.transportThreads), Integer.toString(o.floorWindow)));
                 case "ours" -> o.oursJar != null
-                        ? new ServerLauncher.SpringBootJar("ours", o.java, o.oursJar,
-                                List.of("--numaflow.reducer.max-threads=" + o.transportThreads))
+                        ? new ServerLauncher.SpringBootJar("ours", o.java, o.oursJar, Stream.concat(
+                                Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads),
+                                o.oursArgs.stream()).toList())
                         : new ServerLauncher.JavaMain("ours", o.java, o.harnessClasspath, ServerMain.class.getName(),
                                 List.of("ours"), List.of(Integer.toString(o.transportThreads), o.oursExecutor));
                 case "sdk" -> {

@@ -97,6 +97,11 @@ final class Report {
         }
         out.append(fmt("%nTotal benchmark time: %.0f s. Server JVM flags: `%s`.%n", took.toMillis() / 1000.0,
                 String.join(" ", options.jvmFlags)));
+        out.append(fmt("Server java: `%s`. ours: %s.%n", options.java,
+                options.oursJar != null
+                        ? fmt("`%s` (Spring Boot app jar)%s", options.oursJar.getFileName(),
+                                options.oursArgs.isEmpty() ? "" : ", with `" + String.join(" ", options.oursArgs) + "`")
+                        : "the hosted engine, executor " + options.oursExecutor));
         return out.toString();
     }
 
