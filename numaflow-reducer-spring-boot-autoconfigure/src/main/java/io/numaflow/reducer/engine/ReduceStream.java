@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * whose reducer task starts with the group's first request. The half-close closes every group's input;
  * once every group of a window has returned, the window's results are sent, then its EOF, and the call
  * completes after the last EOF. A reducer that throws, a malformed request or a cancel ends the
- * call and stops every task of it. All mutable state is guarded by {@code this}, which also serialises the
- * writes to {@code responses} (gRPC requires it).
+ * call and stops every task of it. The stream's state is guarded by {@code this}, which also serialises the
+ * writes to {@code responses} (gRPC requires it); only a window's countdown of running groups is atomic, so
+ * that groups finishing together do not queue on the stream's monitor.
  */
 final class ReduceStream implements StreamObserver<ReduceRequest> {
 

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.test.ReduceClient;
 import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.test.TestApplications;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -40,12 +40,9 @@ class ObservabilityTest {
 
     @Test
     void metersCountAKnownWorkloadAndHealthSaysServing(CapturedOutput output) throws Exception {
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(CounterWithBoom.class)
-                .properties("numaflow.reducer.socket-path=" + dir.resolve("reduce.sock"),
-                        "numaflow.reducer.server-info-file=" + dir.resolve("server-info"),
-                        "numaflow.reducer.error-dir=" + dir.resolve("errors"))
-                .run();
-                ReduceClient client = new ReduceClient(dir.resolve("reduce.sock"))) {
+        Path socket = dir.resolve("run/reduce.sock");
+        try (ConfigurableApplicationContext context = TestApplications.start(dir, CounterWithBoom.class);
+                ReduceClient client = new ReduceClient(socket)) {
             Window window = window(0, 60_000);
             WindowStream good = client.open();
             for (int i = 0; i < 12; i++) {
@@ -81,7 +78,7 @@ class ObservabilityTest {
             assertThat(grpc).isEqualTo(ServingStatus.SERVING);
 
             assertThat(output).contains("Numaflow reducer 1.0.0-SNAPSHOT ready: serving bean 'counterWithBoom'",
-                            "on unix:" + dir.resolve("reduce.sock"), "max-threads 4", "max-message-size 67108864 bytes")
+                            "on unix:" + socket, "max-threads 4", "max-message-size 67108864 bytes")
                     .contains("Reducer failed for window [1970-01-01T00:00:00Z, 1970-01-01T00:01:00Z) keys [boom]:"
                             + " java.lang.IllegalStateException: boom")
                     .doesNotContain("secret-payload");

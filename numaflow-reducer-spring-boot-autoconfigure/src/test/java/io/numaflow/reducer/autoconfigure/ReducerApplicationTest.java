@@ -17,6 +17,7 @@ import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.test.ReduceClient;
 import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.test.TestApplications;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Files;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -51,12 +51,7 @@ class ReducerApplicationTest {
     Path dir;
 
     private ConfigurableApplicationContext start(Class<?> config, String... properties) {
-        return new SpringApplicationBuilder(config)
-                .properties("numaflow.reducer.socket-path=" + dir.resolve("run/reduce.sock"),
-                        "numaflow.reducer.server-info-file=" + dir.resolve("run/reducer-server-info"),
-                        "numaflow.reducer.error-dir=" + dir.resolve("errors"))
-                .properties(properties)
-                .run();
+        return TestApplications.start(dir, config, properties);
     }
 
     @Test

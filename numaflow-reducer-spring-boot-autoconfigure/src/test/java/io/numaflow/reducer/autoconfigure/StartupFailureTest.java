@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.test.ReduceClient;
+import io.numaflow.reducer.test.TestApplications;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -19,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -117,12 +117,7 @@ class StartupFailureTest {
     }
 
     private static ConfigurableApplicationContext start(Class<?> config, String... properties) {
-        return new SpringApplicationBuilder(config)
-                .properties("numaflow.reducer.socket-path=" + dir.resolve("run/reduce.sock"),
-                        "numaflow.reducer.server-info-file=" + dir.resolve("run/info"),
-                        "numaflow.reducer.error-dir=" + dir.resolve("errors"))
-                .properties(properties)
-                .run();
+        return TestApplications.start(dir, config, properties);
     }
 
     @Configuration(proxyBeanMethods = false)
