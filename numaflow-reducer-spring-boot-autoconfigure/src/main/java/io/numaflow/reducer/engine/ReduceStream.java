@@ -10,7 +10,6 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOpera
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,6 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
     private final ReduceService.Settings settings;
     private final InboundFlow inbound;
     private final Map<WindowId, OpenWindow> windows = new LinkedHashMap<>();
-    private final List<GroupTask> groups = new ArrayList<>();
     private boolean ended;
     private int windowsLeft;
     private OpenWindow lastWindow; // most requests are for the window of the one before
@@ -114,8 +112,7 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
             if (ended) {
                 return;
             }
-            ended = true;
-            groups.forEach(GroupTask::cancel);
+            stopAll();
         }
         settings.listener().streamRejected(ReduceListener.Rejection.CANCELLED);
         settings.listener().streamClosed();
@@ -134,7 +131,6 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
             group = new GroupTask(groupKeys, open.metadata, settings.reducers(),
                     new DatumChannel(inbound, settings.groupBuffer()), settings.executor(), settings.listener());
             open.groups.put(groupKeys, group);
-            groups.add(group);
             group.result().whenComplete((messages, error) -> {
                 if (error != null && !(error instanceof CancellationException)) {
                     log.error("Reducer failed for window [{}, {}) keys {}: {}", open.metadata.intervalWindow().start(),
@@ -187,10 +183,17 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         if (ended) {
             return;
         }
-        ended = true;
-        groups.forEach(GroupTask::cancel);
+        stopAll();
         responses.onError(status);
         settings.listener().streamClosed();
+    }
+
+    /** Marks the call ended and cancels every group of it. Called holding {@code this}. */
+    private void stopAll() {
+        ended = true;
+        for (OpenWindow window : windows.values()) {
+            window.groups.values().forEach(GroupTask::cancel);
+        }
     }
 
     /** A window as the platform identifies it: slot is echoed but not part of the identity. */
