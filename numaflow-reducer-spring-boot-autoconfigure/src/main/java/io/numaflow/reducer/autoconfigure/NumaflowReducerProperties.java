@@ -15,23 +15,27 @@ import org.springframework.validation.annotation.Validated;
  * Configuration of the Numaflow reduce UDF server, under {@code numaflow.reducer}. The defaults are the
  * platform's; a Numaflow deployment needs none of these set.
  *
- * @param enabled Whether to serve the Reducer bean at all
- * @param socketPath The Unix domain socket the gRPC server binds, at most 107 bytes long
- * @param serverInfoFile The handshake file the platform reads once the server is up
+ * @param enabled Whether to serve the reduce UDF bean (Reducer, ReduceStreamer, SessionReducer or Accumulator)
+ *     at all
+ * @param socketPath The Unix domain socket the gRPC server binds, at most 107 bytes long; by default the served
+ *     kind's: /var/run/numaflow/reduce.sock, reducestream.sock, sessionreduce.sock or accumulator.sock
+ * @param serverInfoFile The handshake file the platform reads once the server is up; by default the served
+ *     kind's: /var/run/numaflow/reducer-server-info, reducestreamer-server-info, sessionreducer-server-info or
+ *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
  * @param maxThreads Threads of the gRPC server's executor (transport callbacks; reducers run elsewhere);
  *     values above 16 are capped at 16
  * @param shutdownGracePeriod On shutdown, how long in-flight windows get to finish
- * @param beanName Which Reducer bean to serve when there are several and none is @Primary
+ * @param beanName Which bean to serve when there are several of the reduce family and none is @Primary
  * @param errorDir Where the first UDF error of the process is persisted for the platform's UI
  */
 @ConfigurationProperties("numaflow.reducer")
 @Validated
 public record NumaflowReducerProperties(
         @DefaultValue("true") boolean enabled,
-        @NotNull @DefaultValue("/var/run/numaflow/reduce.sock") Path socketPath,
-        @NotNull @DefaultValue("/var/run/numaflow/reducer-server-info") Path serverInfoFile,
+        Path socketPath,
+        Path serverInfoFile,
         @NotNull @Positive @DefaultValue("64MB") DataSize maxMessageSize,
         @Min(1) @DefaultValue("4") int maxThreads,
         @NotNull @DurationMin(nanos = 0) @DefaultValue("60s") Duration shutdownGracePeriod,
@@ -40,4 +44,24 @@ public record NumaflowReducerProperties(
 
     /** More transport threads than this only add contention: the platform uses one connection. */
     public static final int MAX_THREADS_CAP = 16;
+
+    /**
+     * The socket to bind for the served kind.
+     *
+     * @param kind the served bean's kind
+     * @return {@code socket-path} if set, else the kind's platform default
+     */
+    public Path socketPathFor(UdfKind kind) {
+        return socketPath != null ? socketPath : kind.defaultSocketPath();
+    }
+
+    /**
+     * The server-info file to write for the served kind.
+     *
+     * @param kind the served bean's kind
+     * @return {@code server-info-file} if set, else the kind's platform default
+     */
+    public Path serverInfoFileFor(UdfKind kind) {
+        return serverInfoFile != null ? serverInfoFile : kind.defaultServerInfoFile();
+    }
 }

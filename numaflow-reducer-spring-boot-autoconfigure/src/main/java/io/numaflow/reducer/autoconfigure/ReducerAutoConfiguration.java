@@ -1,6 +1,11 @@
 package io.numaflow.reducer.autoconfigure;
 
+import io.grpc.BindableService;
+import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.SessionReducer;
+import io.numaflow.reducer.engine.EngineSettings;
 import io.numaflow.reducer.engine.GroupExecutor;
 import io.numaflow.reducer.engine.ReduceListener;
 import io.numaflow.reducer.engine.ReduceService;
@@ -10,6 +15,7 @@ import net.devh.boot.grpc.server.service.GrpcService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -17,18 +23,20 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.autoconfigure.thread.Threading;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * Serves the application's {@link Reducer} bean as the {@code reduce.v1.Reduce} gRPC service: the engine's
- * beans. {@link ReducerGrpcServerAutoConfiguration} puts the service on the Unix socket.
+ * Serves the application's reduce UDF bean, a {@link Reducer}, {@link ReduceStreamer}, {@link SessionReducer}
+ * or {@link Accumulator}, as the gRPC service of its kind: the engine's beans.
+ * {@link ReducerGrpcServerAutoConfiguration} puts the service on the Unix socket.
  *
- * <p>Active when a {@code Reducer} bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
+ * <p>Active when such a bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
  */
 @AutoConfiguration
 @ConditionalOnClass({ReduceService.class, GrpcService.class})
-@ConditionalOnBean(Reducer.class)
+@Conditional(ReducerAutoConfiguration.OnReduceUdfBean.class)
 @ConditionalOnProperty(prefix = "numaflow.reducer", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(NumaflowReducerProperties.class)
 public class ReducerAutoConfiguration {
@@ -63,11 +71,41 @@ public class ReducerAutoConfiguration {
     }
 
     @Bean
-    @GrpcService
     @ConditionalOnMissingBean
-    ReduceService reduceService(ReducerSelection reducer, GroupExecutor executor, UdfErrorReporter errors,
+    EngineSettings numaflowEngineSettings(GroupExecutor executor, UdfErrorReporter errors,
             ObjectProvider<ReduceListener> listeners) {
-        return new ReduceService(reducer.instances(), executor, errors,
-                ReduceListener.of(listeners.orderedStream().toList()));
+        return new EngineSettings(executor, errors, ReduceListener.of(listeners.orderedStream().toList()));
+    }
+
+    /** The served kind's gRPC service: {@code reduce.v1}, {@code sessionreduce.v1} or {@code accumulator.v1}. */
+    @Bean
+    @GrpcService
+    @ConditionalOnMissingBean(name = "numaflowUdfService")
+    BindableService numaflowUdfService(ReducerSelection selection, EngineSettings settings) {
+        return selection.kind().service(selection.instances(), settings);
+    }
+
+    /** Active when the application declares a bean of any of the four kinds. */
+    static final class OnReduceUdfBean extends AnyNestedCondition {
+
+        OnReduceUdfBean() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(Reducer.class)
+        static final class HasReducer {
+        }
+
+        @ConditionalOnBean(ReduceStreamer.class)
+        static final class HasReduceStreamer {
+        }
+
+        @ConditionalOnBean(SessionReducer.class)
+        static final class HasSessionReducer {
+        }
+
+        @ConditionalOnBean(Accumulator.class)
+        static final class HasAccumulator {
+        }
     }
 }

@@ -2,7 +2,7 @@ package io.numaflow.reducer.autoconfigure;
 
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
-import io.numaflow.reducer.engine.ReduceService;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -28,13 +28,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The gRPC server that serves {@link ReduceService}: net.devh's, on the Unix socket, configured from
+ * The gRPC server that serves the reduce UDF: net.devh's, on the Unix socket, configured from
  * {@code numaflow.reducer.*} only; and the server-info file that tells the platform it is up.
  */
 @AutoConfiguration(after = {ReducerAutoConfiguration.class, GrpcServerAutoConfiguration.class},
         before = GrpcServerFactoryAutoConfiguration.class)
 @ConditionalOnClass({GrpcServerLifecycle.class, EpollIoHandler.class})
-@ConditionalOnBean(ReduceService.class)
+@ConditionalOnBean(ReducerSelection.class)
 public class ReducerGrpcServerAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ReducerGrpcServerAutoConfiguration.class);
@@ -60,14 +60,15 @@ public class ReducerGrpcServerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     UnixSocketGrpcServerFactory numaflowReducerGrpcServerFactory(NumaflowReducerProperties properties,
-            GrpcServiceDiscoverer services, List<GrpcServerConfigurer> configurers, EpollEventLoops eventLoops,
+            ReducerSelection selection, GrpcServiceDiscoverer services, List<GrpcServerConfigurer> configurers, EpollEventLoops eventLoops,
             @Qualifier("numaflowReducerTransportExecutor") ExecutorService transport) {
+        Path socket = properties.socketPathFor(selection.kind());
         GrpcServerProperties server = new GrpcServerProperties();
-        server.setAddress("unix:" + properties.socketPath());
+        server.setAddress("unix:" + socket);
         server.setMaxInboundMessageSize(cappedToInt(properties.maxMessageSize()));
         server.setShutdownGracePeriod(properties.shutdownGracePeriod());
         UnixSocketGrpcServerFactory factory = new UnixSocketGrpcServerFactory(server, configurers,
-                properties.socketPath(), eventLoops.boss(), eventLoops.workers(), transport);
+                socket, eventLoops.boss(), eventLoops.workers(), transport);
         for (GrpcServiceDefinition service : services.findGrpcServices()) {
             factory.addService(service);
         }
@@ -83,10 +84,11 @@ public class ReducerGrpcServerAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ServerInfoFile numaflowReducerServerInfoFile(NumaflowReducerProperties properties) {
+    ServerInfoFile numaflowReducerServerInfoFile(NumaflowReducerProperties properties, ReducerSelection selection) {
         String cpuLimit = System.getenv("NUMAFLOW_CPU_LIMIT");
         Map<String, String> metadata = cpuLimit == null || cpuLimit.isBlank() ? Map.of() : Map.of("CPU_LIMIT", cpuLimit);
-        return new ServerInfoFile(properties.serverInfoFile(), BuildVersion.get(), metadata);
+        return new ServerInfoFile(properties.serverInfoFileFor(selection.kind()), BuildVersion.get(),
+                selection.kind().minimumNumaflowVersion(), metadata);
     }
 
     @Bean

@@ -24,8 +24,8 @@ public class ReducerHealthAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "reducerHealthIndicator")
         ReducerHealthIndicator reducerHealthIndicator(ServerInfoFile serverInfo,
-                NumaflowReducerProperties properties) {
-            return new ReducerHealthIndicator(serverInfo, properties.socketPath());
+                NumaflowReducerProperties properties, ReducerSelection selection) {
+            return new ReducerHealthIndicator(serverInfo, properties.socketPathFor(selection.kind()));
         }
     }
 
@@ -35,8 +35,8 @@ public class ReducerHealthAutoConfiguration {
     static class GrpcHealth {
 
         @Bean
-        ReducerGrpcHealth reducerGrpcHealth(HealthStatusManager health) {
-            return new ReducerGrpcHealth(health);
+        ReducerGrpcHealth reducerGrpcHealth(HealthStatusManager health, ReducerSelection selection) {
+            return new ReducerGrpcHealth(health, selection.kind().grpcServiceName());
         }
     }
 }

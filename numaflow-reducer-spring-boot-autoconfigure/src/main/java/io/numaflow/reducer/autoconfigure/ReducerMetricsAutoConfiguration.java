@@ -1,7 +1,6 @@
 package io.numaflow.reducer.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.numaflow.reducer.engine.ReduceService;
 import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +13,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = {ReducerAutoConfiguration.class, MetricsAutoConfiguration.class,
         CompositeMeterRegistryAutoConfiguration.class})
 @ConditionalOnClass({MeterRegistry.class, MetricsAutoConfiguration.class})
-@ConditionalOnBean({ReduceService.class, MeterRegistry.class})
+@ConditionalOnBean({ReducerSelection.class, MeterRegistry.class})
 public class ReducerMetricsAutoConfiguration {
 
     @Bean

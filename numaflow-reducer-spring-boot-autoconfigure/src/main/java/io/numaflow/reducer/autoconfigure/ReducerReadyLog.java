@@ -15,10 +15,12 @@ class ReducerReadyLog implements ApplicationRunner, Ordered {
 
     ReducerReadyLog(NumaflowReducerProperties properties, ReducerSelection reducer, int transportThreads,
             String version) {
-        this.line = "Numaflow reducer " + version + " ready: serving bean '" + reducer.beanName() + "' ("
+        this.line = "Numaflow reducer " + version + " ready: serving " + reducer.kind().beanType().getSimpleName()
+                + " bean '" + reducer.beanName() + "' ("
                 + (reducer.prototype() ? "an instance per group" : "shared by all groups") + ") on unix:"
-                + properties.socketPath() + ", max-threads " + transportThreads + ", max-message-size "
-                + properties.maxMessageSize().toBytes() + " bytes, server-info file " + properties.serverInfoFile();
+                + properties.socketPathFor(reducer.kind()) + ", max-threads " + transportThreads
+                + ", max-message-size " + properties.maxMessageSize().toBytes() + " bytes, server-info file "
+                + properties.serverInfoFileFor(reducer.kind());
     }
 
     @Override

@@ -30,17 +30,20 @@ public class ServerInfoFile implements ApplicationRunner, DisposableBean, Ordere
 
     private final Path path;
     private final String version;
+    private final String minimumNumaflowVersion;
     private final Map<String, String> metadata;
     private volatile boolean written;
 
     /**
      * @param path where to write the file
      * @param version this starter's version
+     * @param minimumNumaflowVersion the oldest platform that runs the served kind, e.g. {@code 1.4.0-z}
      * @param metadata the {@code metadata} map, e.g. {@code CPU_LIMIT}
      */
-    public ServerInfoFile(Path path, String version, Map<String, String> metadata) {
+    public ServerInfoFile(Path path, String version, String minimumNumaflowVersion, Map<String, String> metadata) {
         this.path = path;
         this.version = version;
+        this.minimumNumaflowVersion = minimumNumaflowVersion;
         this.metadata = new TreeMap<>(metadata);
     }
 
@@ -49,8 +52,8 @@ public class ServerInfoFile implements ApplicationRunner, DisposableBean, Ordere
         String metadataJson = metadata.entrySet().stream()
                 .map(e -> Json.quote(e.getKey()) + ":" + Json.quote(e.getValue()))
                 .collect(Collectors.joining(",", "{", "}"));
-        return "{\"protocol\":\"uds\",\"language\":\"java\",\"minimum_numaflow_version\":\"1.4.0-z\","
-                + "\"version\":" + Json.quote(version) + ",\"metadata\":" + metadataJson + "}" + END_MARKER;
+        return "{\"protocol\":\"uds\",\"language\":\"java\",\"minimum_numaflow_version\":"
+                + Json.quote(minimumNumaflowVersion) + ",\"version\":" + Json.quote(version) + ",\"metadata\":" + metadataJson + "}" + END_MARKER;
     }
 
     @Override
@@ -90,6 +93,15 @@ public class ServerInfoFile implements ApplicationRunner, DisposableBean, Ordere
         } catch (IOException e) {
             log.warn("Could not remove the server-info file {}: {}", path, e.toString());
         }
+    }
+
+    /**
+     * Where the file is written.
+     *
+     * @return the path
+     */
+    public Path path() {
+        return path;
     }
 
     /** First among runners: the platform may start sending as soon as it sees the file. */

@@ -1,55 +1,55 @@
 package io.numaflow.reducer.engine;
 
 import io.numaflow.reducer.Datum;
-import io.numaflow.reducer.Messages;
-import io.numaflow.reducer.Metadata;
-import io.numaflow.reducer.Reducer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
- * One {@code (window, keys)} group: its datum channel and the reducer task that consumes it.
+ * One group of datums and the handler task that consumes them: a {@code (window, keys)} group of an aligned
+ * window, a session, or an accumulator key run. Every reduce kind hands datums to its handlers through this.
  *
- * <p>{@link #result()} completes with the reducer's messages, exceptionally with what it threw, or with a
+ * <p>{@link #result()} completes with what the handler returned, exceptionally with what it threw, or with a
  * {@link CancellationException} when the stream ended first.
+ *
+ * @param <T> what the handler returns
  */
-final class GroupTask implements Runnable {
+final class GroupTask<T> implements Runnable {
+
+    /** The user's code for one group, called once on a thread of its own with the group's datums. */
+    @FunctionalInterface
+    interface Handler<T> {
+        T handle(Iterable<Datum> datums) throws Exception;
+    }
 
     private enum State { WAITING, RUNNING, DONE }
 
     private final List<String> keys;
-    private final Metadata metadata;
-    private final Supplier<? extends Reducer> reducers;
+    private final Handler<T> handler;
     private final DatumChannel datums;
     private final GroupExecutor executor;
     private final ReduceListener listener;
-    private final CompletableFuture<Messages> result = new CompletableFuture<>();
+    private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile State state = State.WAITING; // written under this
     private Thread runner;
     private boolean escalated; // transport threads only (gRPC serialises a call's callbacks)
 
-    GroupTask(List<String> keys, Metadata metadata, Supplier<? extends Reducer> reducers,
-            DatumChannel datums, GroupExecutor executor, ReduceListener listener) {
+    GroupTask(List<String> keys, Handler<T> handler, DatumChannel datums, GroupExecutor executor,
+            ReduceListener listener) {
         this.keys = keys;
-        this.metadata = metadata;
-        this.reducers = reducers;
+        this.handler = handler;
         this.datums = datums;
         this.executor = executor;
         this.listener = listener;
     }
 
+    /** The group's keys: its datums share this (immutable) list. */
     List<String> keys() {
         return keys;
     }
 
-    Metadata metadata() {
-        return metadata;
-    }
-
-    CompletableFuture<Messages> result() {
+    CompletableFuture<T> result() {
         return result;
     }
 
@@ -63,14 +63,29 @@ final class GroupTask implements Runnable {
      * behind running groups that wait for that very stream's window to close.
      */
     void offer(Datum datum) {
-        if (datums.offer(datum) && !escalated && state == State.WAITING) {
-            escalated = true;
-            executor.startNow(this);
+        if (datums.offer(datum)) {
+            startNowIfWaiting();
         }
     }
 
     void closeInput() {
         datums.closeInput();
+    }
+
+    /**
+     * A group of a long-lived stream (sessions, accumulator keys) whose input has closed must not wait for a
+     * pooled thread held by groups that stay open until the platform closes them: it starts at once.
+     */
+    void closeInputAndStart() {
+        datums.closeInput();
+        startNowIfWaiting();
+    }
+
+    private void startNowIfWaiting() {
+        if (!escalated && state == State.WAITING) {
+            escalated = true;
+            executor.startNow(this);
+        }
     }
 
     @Override
@@ -84,8 +99,7 @@ final class GroupTask implements Runnable {
         }
         long started = System.nanoTime();
         try {
-            Messages messages = reducers.get().reduce(keys, datums, metadata);
-            result.complete(messages == null ? Messages.empty() : messages);
+            result.complete(handler.handle(datums));
         } catch (Throwable error) {
             result.completeExceptionally(error);
         } finally {

@@ -3,6 +3,8 @@ package io.numaflow.reducer.engine;
 import com.google.protobuf.Empty;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReadyResponse;
@@ -12,57 +14,60 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The {@code reduce.v1.Reduce} gRPC service: serves a {@link Reducer} to the Numaflow platform.
+ * The {@code reduce.v1.Reduce} gRPC service: serves a {@link Reducer} or a {@link ReduceStreamer} (the two
+ * kinds of aligned, fixed or sliding, windows) to the Numaflow platform.
  *
  * <p>Knows gRPC, not Spring: any {@code io.grpc.ServerBuilder} can host it. Each {@code ReduceFn} call gets
  * its own state, dropped when the call ends; the service itself only holds its settings.
  */
 public final class ReduceService extends ReduceGrpc.ReduceImplBase {
 
-    /** Datums a group buffers before its stream is paused. */
-    public static final int DEFAULT_GROUP_BUFFER = 256;
+    private final ReduceStream.GroupReducer reducer;
+    private final EngineSettings settings;
 
-    /** Requests a stream may have outstanding (asked for, not yet delivered) while no group is paused. */
-    public static final int DEFAULT_REQUEST_WINDOW = 64;
-
-    private final Settings settings;
-
-    /**
-     * @param reducers called once per {@code (window, keys)} group for the instance that reduces it
-     * @param executor runs the reducer tasks
-     * @param errors reports reducer exceptions in the platform's format
-     * @param listener observes the engine's work
-     */
-    public ReduceService(Supplier<? extends Reducer> reducers, GroupExecutor executor, UdfErrorReporter errors,
-            ReduceListener listener) {
-        this(new Settings(reducers, executor, errors, listener, DEFAULT_GROUP_BUFFER, DEFAULT_REQUEST_WINDOW));
+    private ReduceService(ReduceStream.GroupReducer reducer, EngineSettings settings) {
+        this.reducer = reducer;
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
-    ReduceService(Settings settings) {
-        this.settings = settings;
+    /**
+     * Serves a {@link Reducer}: each group's returned messages are sent when its window closes.
+     *
+     * @param reducers called once per {@code (window, keys)} group, on the group's thread, for its instance
+     * @param settings the engine's settings
+     * @return the service
+     */
+    public static ReduceService reducer(Supplier<? extends Reducer> reducers, EngineSettings settings) {
+        Objects.requireNonNull(reducers, "reducers");
+        return new ReduceService((keys, metadata, output) -> datums -> {
+            Messages messages = reducers.get().reduce(keys, datums, metadata);
+            return messages == null ? Messages.empty() : messages;
+        }, settings);
+    }
+
+    /**
+     * Serves a {@link ReduceStreamer}: results go out as the handler sends them.
+     *
+     * @param streamers called once per {@code (window, keys)} group, on the group's thread, for its instance
+     * @param settings the engine's settings
+     * @return the service
+     */
+    public static ReduceService streamer(Supplier<? extends ReduceStreamer> streamers, EngineSettings settings) {
+        Objects.requireNonNull(streamers, "streamers");
+        return new ReduceService((keys, metadata, output) -> datums -> {
+            streamers.get().reduceStream(keys, datums, output, metadata);
+            return null;
+        }, settings);
     }
 
     @Override
     public StreamObserver<ReduceRequest> reduceFn(StreamObserver<ReduceResponse> responses) {
-        return new ReduceStream((ServerCallStreamObserver<ReduceResponse>) responses, settings);
+        return new ReduceStream((ServerCallStreamObserver<ReduceResponse>) responses, settings, reducer);
     }
 
     @Override
     public void isReady(Empty request, StreamObserver<ReadyResponse> response) {
         response.onNext(ReadyResponse.newBuilder().setReady(true).build());
         response.onCompleted();
-    }
-
-    record Settings(Supplier<? extends Reducer> reducers, GroupExecutor executor, UdfErrorReporter errors,
-            ReduceListener listener, int groupBuffer, int requestWindow) {
-        Settings {
-            Objects.requireNonNull(reducers, "reducers");
-            Objects.requireNonNull(executor, "executor");
-            Objects.requireNonNull(errors, "errors");
-            Objects.requireNonNull(listener, "listener");
-            if (groupBuffer < 1 || requestWindow < 2) {
-                throw new IllegalArgumentException("groupBuffer must be >= 1 and requestWindow >= 2");
-            }
-        }
     }
 }

@@ -1,198 +1,138 @@
 package io.numaflow.reducer.engine;
 
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
+import io.numaflow.reducer.Output;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One {@code ReduceFn} call: the platform's stream for (usually) one window.
+ * One {@code ReduceFn} call of an aligned (fixed or sliding) window: the platform's stream for (usually) one
+ * window, served to a {@code Reducer} or a {@code ReduceStreamer}.
  *
- * <p>Requests arrive on a transport thread, one at a time. Each goes to its {@code (window, keys)} group,
- * whose reducer task starts with the group's first request. The half-close closes every group's input;
- * once every group of a window has returned, the window's results are sent, then its EOF, and the call
- * completes after the last EOF. A reducer that throws, a malformed request or a cancel ends the
- * call and stops every task of it. The stream's state is guarded by {@code this}, which also serialises the
- * writes to {@code responses} (gRPC requires it); only a window's countdown of running groups is atomic, so
- * that groups finishing together do not queue on the stream's monitor.
+ * <p>Each request goes to its {@code (window, keys)} group, whose handler task starts with the group's first
+ * request. The half-close closes every group's input. Once every group of a window has returned, the window's
+ * held results (a {@code Reducer}'s return value) are sent, then its EOF; a {@code ReduceStreamer}'s results
+ * went out as it sent them. The call completes after the last EOF.
  */
-final class ReduceStream implements StreamObserver<ReduceRequest> {
+final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
 
-    private static final Logger log = LoggerFactory.getLogger(ReduceStream.class);
+    /** How a group of a window is reduced: the two kinds served on {@code reduce.v1} differ only here. */
+    @FunctionalInterface
+    interface GroupReducer {
 
-    private final ServerCallStreamObserver<ReduceResponse> responses;
-    private final ReduceService.Settings settings;
-    private final InboundFlow inbound;
+        /**
+         * The handler of one group.
+         *
+         * @param keys the group's keys
+         * @param metadata the group's window
+         * @param output sends a result at once, with the group's window
+         * @return the handler; what it returns is sent when the window ends ({@code null}: nothing)
+         */
+        GroupTask.Handler<Messages> handler(List<String> keys, Metadata metadata, Output output);
+    }
+
+    private final GroupReducer reducer;
     private final Map<WindowId, OpenWindow> windows = new LinkedHashMap<>();
-    private boolean ended;
-    private int windowsLeft;
     private OpenWindow lastWindow; // most requests are for the window of the one before
 
-    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, ReduceService.Settings settings) {
-        this.responses = responses;
-        this.settings = settings;
-        this.inbound = new InboundFlow(responses, settings.requestWindow());
-        responses.disableAutoRequest();
-        responses.setOnCancelHandler(this::cancelled);
-        settings.listener().streamOpened();
-        inbound.start();
+    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, EngineSettings settings, GroupReducer reducer) {
+        super(responses, settings);
+        this.reducer = reducer;
     }
 
     @Override
-    public void onNext(ReduceRequest request) {
-        String problem = WireFormat.problemWith(request);
-        if (problem != null) {
-            settings.listener().streamRejected(ReduceListener.Rejection.MALFORMED);
-            end(Status.INVALID_ARGUMENT.withDescription(problem).asRuntimeException());
-            return;
+    String problemWith(ReduceRequest request) {
+        return WireFormat.problemWith(request);
+    }
+
+    @Override
+    void apply(ReduceRequest request) {
+        if (request.getOperation().getEvent() == Event.CLOSE) {
+            return; // the half-close closes aligned windows; CLOSE is never data (SPEC section 2)
         }
-        if (request.getOperation().getEvent() != Event.CLOSE) { // CLOSE is never data (SPEC section 2)
-            GroupTask group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
-            if (group == null) {
-                return; // the call has ended: nothing more is requested or processed
-            }
+        GroupTask<Messages> group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
+        if (group != null) {
             group.offer(WireFormat.datum(request.getPayload(), group.keys()));
-            settings.listener().datumReceived();
+            listener().datumReceived();
         }
-        inbound.received();
     }
 
-    /** The half-close: the platform's "window closed". */
     @Override
-    public void onCompleted() {
-        long closedAt = System.nanoTime();
+    void closeAll() {
         List<OpenWindow> closing;
         synchronized (this) {
-            if (ended) {
-                return;
-            }
-            if (windows.isEmpty()) {
-                finish();
-                return;
-            }
-            closing = List.copyOf(windows.values());
-            windowsLeft = closing.size();
+            closing = new ArrayList<>(windows.values());
         }
+        long closedAt = System.nanoTime();
         for (OpenWindow window : closing) {
             window.closedAt = closedAt;
-            window.groupsLeft.set(window.groups.size());
-            for (GroupTask group : window.groups.values()) {
-                group.closeInput();
-                group.result().thenRun(() -> {
-                    if (window.groupsLeft.decrementAndGet() == 0) {
-                        sendWindow(window);
-                    }
-                });
-            }
+            window.groups.values().forEach(GroupTask::closeInput);
+            window.groupEnded(); // the window's own token: no group can join it any more
         }
     }
 
-    /** gRPC reports a client cancel here while the request stream is still open. */
-    @Override
-    public void onError(Throwable error) {
-        cancelled();
-    }
-
-    private void cancelled() {
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            stopAll();
+    /** The group of {@code (window, keys)}, opened (and its task started) on its first request. */
+    private synchronized GroupTask<Messages> groupFor(Window window, List<String> keys) {
+        OpenWindow open = lastWindow != null && lastWindow.matches(window) ? lastWindow : windows.get(WindowId.of(window));
+        if (open == null) {
+            open = new OpenWindow(window);
+            windows.put(WindowId.of(window), open);
+            unitOpened();
         }
-        settings.listener().streamRejected(ReduceListener.Rejection.CANCELLED);
-        settings.listener().streamClosed();
-    }
-
-    private synchronized GroupTask groupFor(Window window, List<String> keys) {
-        if (ended) {
-            return null;
-        }
-        OpenWindow open = lastWindow != null && lastWindow.matches(window) ? lastWindow
-                : windows.computeIfAbsent(WindowId.of(window), id -> new OpenWindow(window));
         lastWindow = open;
-        GroupTask group = open.groups.get(keys);
+        GroupTask<Messages> group = open.groups.get(keys);
         if (group == null) {
             List<String> groupKeys = List.copyOf(keys);
-            group = new GroupTask(groupKeys, open.metadata, settings.reducers(),
-                    new DatumChannel(inbound, settings.groupBuffer()), settings.executor(), settings.listener());
-            open.groups.put(groupKeys, group);
-            group.result().whenComplete((messages, error) -> {
-                if (error != null && !(error instanceof CancellationException)) {
-                    log.error("Reducer failed for window [{}, {}) keys {}: {}", open.metadata.intervalWindow().start(),
-                            open.metadata.intervalWindow().end(), groupKeys, error.toString());
-                    settings.listener().udfError(open.metadata.intervalWindow(), error);
-                    end(settings.errors().report(error));
+            OpenWindow owner = open;
+            OutputGate gate = new OutputGate();
+            Output output = message -> {
+                if (gate.admits()) {
+                    emit(WireFormat.result(message, owner.window));
+                    listener().resultSent();
                 }
-            });
-            settings.listener().groupOpened();
-            try {
-                group.start();
-            } catch (RejectedExecutionException shuttingDown) {
-                end(Status.UNAVAILABLE.withDescription("the reducer is shutting down").asRuntimeException());
-                return null;
+            };
+            owner.groupsLeft.incrementAndGet();
+            group = startGroup(groupKeys, gate.closingAfter(reducer.handler(groupKeys, owner.metadata, output)),
+                    owner.metadata.intervalWindow(), messages -> owner.groupEnded());
+            if (group != null) {
+                owner.groups.put(groupKeys, group);
             }
         }
         return group;
     }
 
     /**
-     * Sends a window's results, then its EOF, once every group of it has returned (called by the last one).
+     * Sends a window's held results, then its EOF, once every group of it has returned (called by the last one).
      * Holding them until then means a window whose reducer throws sends nothing but the error status, so the
      * platform never forwards part of a window it will process again.
      */
-    private synchronized void sendWindow(OpenWindow window) {
-        if (ended) {
-            return;
-        }
-        for (GroupTask group : window.groups.values()) {
-            for (Message message : group.result().join()) {
-                responses.onNext(WireFormat.result(message, window.window));
-                settings.listener().resultSent();
+    private void sendWindow(OpenWindow window) {
+        for (GroupTask<Messages> group : window.groups.values()) {
+            Messages messages = group.result().getNow(null);
+            if (messages == null) {
+                continue; // nothing held: a ReduceStreamer, or a Reducer that returned null
+            }
+            for (Message message : messages) {
+                if (!send(WireFormat.result(message, window.window))) {
+                    return;
+                }
+                listener().resultSent();
             }
         }
-        responses.onNext(WireFormat.endOfWindow(window.window));
-        settings.listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
-        if (--windowsLeft == 0) {
-            finish();
-        }
-    }
-
-    private void finish() {
-        ended = true;
-        responses.onCompleted();
-        settings.listener().streamClosed();
-    }
-
-    /** Ends the call with an error status and stops every task of it. */
-    private synchronized void end(RuntimeException status) {
-        if (ended) {
-            return;
-        }
-        stopAll();
-        responses.onError(status);
-        settings.listener().streamClosed();
-    }
-
-    /** Marks the call ended and cancels every group of it. Called holding {@code this}. */
-    private void stopAll() {
-        ended = true;
-        for (OpenWindow window : windows.values()) {
-            window.groups.values().forEach(GroupTask::cancel);
+        if (send(WireFormat.endOfWindow(window.window))) {
+            listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
+            unitEnded();
         }
     }
 
@@ -204,16 +144,24 @@ final class ReduceStream implements StreamObserver<ReduceRequest> {
         }
     }
 
-    private static final class OpenWindow {
+    private final class OpenWindow {
         final Window window;
         final Metadata metadata;
-        final Map<List<String>, GroupTask> groups = new LinkedHashMap<>();
-        final AtomicInteger groupsLeft = new AtomicInteger();
+        /** In the order they opened; complete once the window closed (read then by the last group). */
+        final Map<List<String>, GroupTask<Messages>> groups = new LinkedHashMap<>();
+        /** Groups still running, plus one until the window closes: who brings it to zero sends the window. */
+        final AtomicInteger groupsLeft = new AtomicInteger(1);
         volatile long closedAt;
 
         OpenWindow(Window window) {
             this.window = window;
             this.metadata = new Metadata(WireFormat.intervalWindow(window));
+        }
+
+        void groupEnded() {
+            if (groupsLeft.decrementAndGet() == 0) {
+                sendWindow(this);
+            }
         }
 
         /** Same start and end (the slot is echoed, not part of the identity). */

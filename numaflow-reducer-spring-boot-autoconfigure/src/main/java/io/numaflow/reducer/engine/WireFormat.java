@@ -1,5 +1,6 @@
 package io.numaflow.reducer.engine;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnsafeByteOperations;
 import io.numaflow.reducer.Datum;
@@ -11,8 +12,12 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** Translation between the wire messages and the public API, and the request checks of SPEC section 2. */
+/**
+ * Translation between the {@code reduce.v1} wire messages and the public API, the request checks of SPEC
+ * section 2, and the conversions every kind's protocol shares.
+ */
 final class WireFormat {
 
     private WireFormat() {
@@ -46,12 +51,14 @@ final class WireFormat {
      * it instead of copying the payload's keys once per datum.
      */
     static Datum datum(ReduceRequest.Payload payload, List<String> groupKeys) {
-        return new Datum(
-                groupKeys,
-                payload.getValue().toByteArray(),
-                payload.hasEventTime() ? instant(payload.getEventTime()) : Instant.EPOCH,
-                payload.hasWatermark() ? instant(payload.getWatermark()) : Instant.EPOCH,
-                payload.getHeadersMap());
+        return datum(groupKeys, payload.getValue(), payload.getEventTime(), payload.getWatermark(),
+                payload.getHeadersMap(), "");
+    }
+
+    /** A datum of any kind's payload; an absent timestamp reads as {@link Instant#EPOCH}. */
+    static Datum datum(List<String> groupKeys, ByteString value, Timestamp eventTime, Timestamp watermark,
+            Map<String, String> headers, String id) {
+        return new Datum(groupKeys, value.toByteArray(), instant(eventTime), instant(watermark), headers, id);
     }
 
     static IntervalWindow intervalWindow(Window window) {
@@ -72,8 +79,29 @@ final class WireFormat {
         return ReduceResponse.newBuilder().setWindow(window).setEOF(true).build();
     }
 
-    // An absent timestamp is the default instance, 0 seconds: Instant.EPOCH, as SPEC section 2 wants.
-    private static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    /**
+     * The instant of a timestamp. An absent one is the default instance, 0 seconds: {@link Instant#EPOCH}, as
+     * SPEC section 2 wants. One beyond what {@code Instant} holds (the platform's "end of time" for an
+     * accumulator window) reads as {@link Instant#MAX} or {@link Instant#MIN}: it is never rejected.
+     */
+    static Instant instant(Timestamp timestamp) {
+        long seconds = timestamp.getSeconds();
+        if (seconds > Instant.MAX.getEpochSecond()) {
+            return Instant.MAX;
+        }
+        if (seconds < Instant.MIN.getEpochSecond()) {
+            return Instant.MIN;
+        }
+        return Instant.ofEpochSecond(seconds, timestamp.getNanos());
+    }
+
+    /** Orders two timestamps as the instants they stand for. */
+    static int compare(Timestamp a, Timestamp b) {
+        return a.getSeconds() != b.getSeconds() ? Long.compare(a.getSeconds(), b.getSeconds())
+                : Integer.compare(a.getNanos(), b.getNanos());
+    }
+
+    static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

@@ -77,9 +77,9 @@ class ObservabilityTest {
                     .check(HealthCheckRequest.newBuilder().setService("reduce.v1.Reduce").build()).getStatus();
             assertThat(grpc).isEqualTo(ServingStatus.SERVING);
 
-            assertThat(output).contains("Numaflow reducer 1.0.0-SNAPSHOT ready: serving bean 'counterWithBoom'",
+            assertThat(output).contains("Numaflow reducer 1.0.0-SNAPSHOT ready: serving Reducer bean 'counterWithBoom'",
                             "on unix:" + socket, "max-threads 4", "max-message-size 67108864 bytes")
-                    .contains("Reducer failed for window [1970-01-01T00:00:00Z, 1970-01-01T00:01:00Z) keys [boom]:"
+                    .contains("The UDF failed for window [1970-01-01T00:00:00Z, 1970-01-01T00:01:00Z) keys [boom]:"
                             + " java.lang.IllegalStateException: boom")
                     .doesNotContain("secret-payload");
         }
@@ -87,7 +87,7 @@ class ObservabilityTest {
 
     @Test
     void healthIsOutOfServiceBeforeTheHandshakeUpAfterItAndOutOfServiceWhileStopping() {
-        ServerInfoFile serverInfo = new ServerInfoFile(dir.resolve("info"), "1.0.0", Map.of());
+        ServerInfoFile serverInfo = new ServerInfoFile(dir.resolve("info"), "1.0.0", "1.4.0-z", Map.of());
         ReducerHealthIndicator indicator = new ReducerHealthIndicator(serverInfo, dir.resolve("reduce.sock"));
 
         assertThat(indicator.health().getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.OUT_OF_SERVICE);

@@ -46,7 +46,7 @@ class ReducerAutoConfigurationTest {
     void withoutAReducerBeanNothingIsStarted() {
         runner().run(context -> {
             assertThat(context).hasNotFailed()
-                    .doesNotHaveBean(ReduceService.class)
+                    .doesNotHaveBean("numaflowUdfService")
                     .doesNotHaveBean(UnixSocketGrpcServerFactory.class)
                     .doesNotHaveBean(GrpcServerLifecycle.class)
                     .doesNotHaveBean(ServerInfoFile.class);
@@ -59,7 +59,7 @@ class ReducerAutoConfigurationTest {
         runner().withUserConfiguration(OneReducer.class).withPropertyValues("numaflow.reducer.enabled=false")
                 .run(context -> {
                     assertThat(context).hasNotFailed()
-                            .doesNotHaveBean(ReduceService.class)
+                            .doesNotHaveBean("numaflowUdfService")
                             .doesNotHaveBean(GrpcServerLifecycle.class)
                             .doesNotHaveBean(NumaflowReducerProperties.class);
                     assertThat(dir.resolve("reduce.sock")).doesNotExist();
@@ -74,8 +74,10 @@ class ReducerAutoConfigurationTest {
                 .run(context -> {
                     NumaflowReducerProperties properties = context.getBean(NumaflowReducerProperties.class);
                     assertThat(properties.enabled()).isTrue();
-                    assertThat(properties.socketPath()).isEqualTo(Path.of("/var/run/numaflow/reduce.sock"));
-                    assertThat(properties.serverInfoFile())
+                    UdfKind kind = context.getBean(ReducerSelection.class).kind();
+                    assertThat(kind).isEqualTo(UdfKind.REDUCER);
+                    assertThat(properties.socketPathFor(kind)).isEqualTo(Path.of("/var/run/numaflow/reduce.sock"));
+                    assertThat(properties.serverInfoFileFor(kind))
                             .isEqualTo(Path.of("/var/run/numaflow/reducer-server-info"));
                     assertThat(properties.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(64));
                     assertThat(properties.maxThreads()).isEqualTo(4);
@@ -90,12 +92,13 @@ class ReducerAutoConfigurationTest {
     void theServerRunsOnTheSocketAndTheSocketIsGoneAfterClose() {
         runner().withUserConfiguration(OneReducer.class).run(context -> {
             assertThat(context).hasNotFailed()
-                    .hasSingleBean(ReduceService.class)
+                    .hasBean("numaflowUdfService")
                     .hasSingleBean(GroupExecutor.class)
                     .hasSingleBean(UdfErrorReporter.class)
                     .hasSingleBean(UnixSocketGrpcServerFactory.class)
                     .hasSingleBean(GrpcServerLifecycle.class)
                     .hasSingleBean(ServerInfoFile.class);
+            assertThat(context.getBean("numaflowUdfService")).isInstanceOf(ReduceService.class);
             assertThat(context.getBean(GrpcServerLifecycle.class).isRunning()).isTrue();
             assertThat(context.getBean(ReducerSelection.class).beanName()).isEqualTo("counter");
             assertThat(Files.exists(dir.resolve("reduce.sock"))).isTrue();
@@ -148,8 +151,9 @@ class ReducerAutoConfigurationTest {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                     .isInstanceOf(ReducerStartupException.class)
-                    .hasMessage("Found 2 Reducer beans and no way to choose one: [first, second]."
-                            + " A Numaflow reduce UDF serves exactly one Reducer.");
+                    .hasMessage("Found 2 reduce UDF beans and no way to choose one: [first, second]."
+                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer"
+                            + " or Accumulator.");
             assertThat(dir.resolve("reduce.sock")).doesNotExist();
         });
     }
@@ -159,8 +163,8 @@ class ReducerAutoConfigurationTest {
         runner().withUserConfiguration(TwoReducers.class).withPropertyValues("numaflow.reducer.bean-name=third")
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
                         .isInstanceOf(ReducerStartupException.class)
-                        .hasMessage("numaflow.reducer.bean-name is 'third', but no Reducer bean has that name."
-                                + " Reducer beans: [first, second]"));
+                        .hasMessage("numaflow.reducer.bean-name is 'third', but no Reducer, ReduceStreamer,"
+                                + " SessionReducer or Accumulator bean has that name. Candidates: [first, second]"));
     }
 
     @Test

@@ -79,7 +79,7 @@ class StartupFailureTest {
         assertThatThrownBy(() -> start(TwoReducers.class)).isNotNull();
 
         assertThat(output).contains("APPLICATION FAILED TO START",
-                "Found 2 Reducer beans and no way to choose one: [first, second]",
+                "Found 2 reduce UDF beans and no way to choose one: [first, second]",
                 "Mark one of [first, second] @Primary, or set numaflow.reducer.bean-name to one of them.");
     }
 

@@ -59,8 +59,8 @@ class EngineFaultsTest {
     @BeforeEach
     void start() throws Exception {
         executor = GroupExecutor.pooled(32, Duration.ofMillis(200));
-        ReduceService service = new ReduceService(() -> reducer.get(), executor,
-                new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener);
+        ReduceService service = ReduceService.reducer(() -> reducer.get(), new EngineSettings(executor,
+                new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener));
         server = new UdsReduceServer(dir.resolve("faults.sock"), service, 2, MAX_MESSAGE);
         client = new ReduceClient(dir.resolve("faults.sock"));
     }

@@ -74,8 +74,8 @@ class RandomProtocolTest {
         EngineFaultsTest.CountingListener listener = new EngineFaultsTest.CountingListener();
         try (GroupExecutor executor = GroupExecutor.pooled(16, Duration.ofMillis(200));
                 UdsReduceServer server = new UdsReduceServer(dir.resolve("random.sock"),
-                        new ReduceService(() -> REDUCER, executor,
-                                new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener),
+                        ReduceService.reducer(() -> REDUCER, new EngineSettings(executor,
+                                new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener)),
                         1 + random.nextInt(3), MAX_MESSAGE);
                 ReduceClient client = new ReduceClient(dir.resolve("random.sock"))) {
             for (int batch = 0; batch < 6; batch++) {

@@ -66,14 +66,14 @@ class ReduceServiceTest {
     }
 
     private ReduceClient serve(Reducer reducer) throws Exception {
-        return serve(reducer, 4, ReduceService.DEFAULT_GROUP_BUFFER);
+        return serve(reducer, 4, EngineSettings.DEFAULT_GROUP_BUFFER);
     }
 
     private ReduceClient serve(Reducer reducer, int transportThreads, int groupBuffer) throws Exception {
         GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
-        ReduceService service = new ReduceService(new ReduceService.Settings(() -> reducer, executor,
+        ReduceService service = ReduceService.reducer(() -> reducer, new EngineSettings(executor,
                 new UdfErrorReporter("test-udf", dir.resolve("errors"), Clock.systemUTC()),
-                ReduceListener.NONE, groupBuffer, ReduceService.DEFAULT_REQUEST_WINDOW));
+                ReduceListener.NONE, groupBuffer, EngineSettings.DEFAULT_REQUEST_WINDOW));
         Path socket = dir.resolve("reduce.sock");
         closeables.add(executor);
         closeables.add(new UdsReduceServer(socket, service, transportThreads, 4 * 1024 * 1024));
@@ -199,7 +199,7 @@ class ReduceServiceTest {
 
     @Test
     void tenThousandKeysCompleteWithOneTransportThread() throws Exception {
-        ReduceClient client = serve(COUNTER, 1, ReduceService.DEFAULT_GROUP_BUFFER);
+        ReduceClient client = serve(COUNTER, 1, EngineSettings.DEFAULT_GROUP_BUFFER);
         Window window = window(0, 60_000);
         WindowStream stream = client.open();
         for (int key = 0; key < 10_000; key++) {
@@ -335,7 +335,7 @@ class ReduceServiceTest {
         // must not sit in the pool's queue while its buffer fills and the stream pauses: that would deadlock
         // the window. It is started on a thread of its own and consumes while the window is still open.
         CountDownLatch secondConsumedAll = new CountDownLatch(1);
-        int datums = ReduceService.DEFAULT_GROUP_BUFFER * 4;
+        int datums = EngineSettings.DEFAULT_GROUP_BUFFER * 4;
         GroupExecutor onePooledThread = GroupExecutor.pooled(1, Duration.ofMillis(200));
         closeables.add(onePooledThread);
         Reducer reducer = (keys, datumsOfGroup, md) -> {
@@ -348,8 +348,9 @@ class ReduceServiceTest {
             return Messages.of(Message.of(("counter:" + n).getBytes(UTF_8), keys));
         };
         Path socket = dir.resolve("one-thread.sock");
-        closeables.add(new UdsReduceServer(socket, new ReduceService(() -> reducer, onePooledThread,
-                new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE), 1, 1024 * 1024));
+        closeables.add(new UdsReduceServer(socket, ReduceService.reducer(() -> reducer, new EngineSettings(
+                onePooledThread, new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE)), 1,
+                1024 * 1024));
         ReduceClient client = new ReduceClient(socket);
         closeables.add(client);
         Window window = window(0, 60_000);
@@ -424,7 +425,7 @@ class ReduceServiceTest {
         AtomicInteger created = new AtomicInteger();
         GroupExecutor executor = GroupExecutor.pooled(8, Duration.ofMillis(200));
         closeables.add(executor);
-        ReduceService service = new ReduceService(() -> {
+        ReduceService service = ReduceService.reducer(() -> {
             created.incrementAndGet();
             Reducer fresh = (keys, datums, md) -> {
                 instances.merge(keys, COUNTER, (a, b) -> {
@@ -433,7 +434,7 @@ class ReduceServiceTest {
                 return COUNTER.reduce(keys, datums, md);
             };
             return fresh;
-        }, executor, new UdfErrorReporter(null, dir, Clock.systemUTC()), ReduceListener.NONE);
+        }, new EngineSettings(executor, new UdfErrorReporter(null, dir, Clock.systemUTC()), ReduceListener.NONE));
         Path socket = dir.resolve("prototype.sock");
         closeables.add(new UdsReduceServer(socket, service, 2, 1024 * 1024));
         ReduceClient client = new ReduceClient(socket);

@@ -36,8 +36,8 @@ class SoakTest {
         int windows = Integer.getInteger("soak.windows", 1_000);
         try (GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(500));
                 UdsReduceServer server = new UdsReduceServer(dir.resolve("soak.sock"),
-                        new ReduceService(() -> ReduceServiceTest.COUNTER, executor,
-                                new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE),
+                        ReduceService.reducer(() -> ReduceServiceTest.COUNTER, new EngineSettings(executor,
+                                new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE)),
                         4, 1024 * 1024);
                 ReduceClient client = new ReduceClient(dir.resolve("soak.sock"))) {
             int warmUp = Math.max(100, windows / 10);

@@ -6,6 +6,7 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.engine.EngineSettings;
 import io.numaflow.reducer.engine.GroupExecutor;
 import io.numaflow.reducer.engine.ReduceListener;
 import io.numaflow.reducer.engine.ReduceService;
@@ -47,8 +48,8 @@ final class EngineServer {
             case "virtual" -> GroupExecutor.threadPerGroup(virtualThreadPerTask());
             default -> throw new IllegalArgumentException("group executor must be pooled or virtual: " + groupExecutor);
         };
-        return new ReduceService(() -> COUNTER, executor,
-                new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()), ReduceListener.NONE);
+        return ReduceService.reducer(() -> COUNTER, new EngineSettings(executor,
+                new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()), ReduceListener.NONE));
     }
 
     // Compiled for Java 17: reach Executors.newVirtualThreadPerTaskExecutor() (Java 21+) reflectively.

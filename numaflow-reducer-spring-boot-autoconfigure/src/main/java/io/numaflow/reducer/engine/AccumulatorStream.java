@@ -1,0 +1,181 @@
+package io.numaflow.reducer.engine;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.AccumulatorOutput;
+import io.numaflow.reducer.Datum;
+import io.numaflow.reducer.IntervalWindow;
+import io.numaflow.reducer.Message;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest.WindowOperation.Event;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The platform's one long-lived {@code AccumulateFn} call, carrying every key (SPEC section 7.3).
+ *
+ * <p>A key run lasts from the key's OPEN (or an APPEND for a key not open) to its CLOSE, with an
+ * {@link Accumulator} task of its own. Each output is anchored to its source datum (id, event time, watermark,
+ * headers) and carries a window from epoch 0 to the highest watermark of the run's outputs so far. After a
+ * CLOSE, once the handler has returned, the EOF echoes the CLOSE request's window verbatim (the platform
+ * cleans its state up to that end). The half-close ends every run the same way, with an EOF that carries the
+ * run's keys and highest watermark.
+ */
+final class AccumulatorStream extends StreamCall<AccumulatorRequest, AccumulatorResponse> {
+
+    private final Supplier<? extends Accumulator> accumulators;
+    private final Map<List<String>, Run> runs = new HashMap<>();
+
+    AccumulatorStream(ServerCallStreamObserver<AccumulatorResponse> responses, EngineSettings settings,
+            Supplier<? extends Accumulator> accumulators) {
+        super(responses, settings);
+        this.accumulators = accumulators;
+    }
+
+    @Override
+    String problemWith(AccumulatorRequest request) {
+        AccumulatorRequest.WindowOperation operation = request.getOperation();
+        Event event = operation.getEvent();
+        if (event == Event.UNRECOGNIZED) {
+            return "unknown window operation event " + operation.getEventValue()
+                    + ": expected OPEN (0), CLOSE (1) or APPEND (2)";
+        }
+        if (!operation.hasKeyedWindow()) {
+            return event + " request has no keyed window";
+        }
+        if (event != Event.CLOSE && !request.hasPayload()) {
+            return event + " request has no payload";
+        }
+        return null;
+    }
+
+    @Override
+    synchronized void apply(AccumulatorRequest request) {
+        KeyedWindow window = request.getOperation().getKeyedWindow();
+        if (request.getOperation().getEvent() == Event.CLOSE) {
+            Run run = runs.remove(window.getKeysList());
+            if (run != null) {
+                run.close(window);
+            } else {
+                // Nothing of this key is open here: the platform still needs the EOF to clean its state up.
+                send(AccumulatorResponse.newBuilder().setWindow(window).setEOF(true).build());
+            }
+            return;
+        }
+        Run run = runs.get(window.getKeysList());
+        if (run == null) {
+            run = open(window);
+            if (run == null) {
+                return; // the call has ended
+            }
+        }
+        Payload payload = request.getPayload();
+        run.task.offer(WireFormat.datum(run.keys, payload.getValue(), payload.getEventTime(), payload.getWatermark(),
+                payload.getHeadersMap(), payload.getId()));
+        listener().datumReceived();
+    }
+
+    @Override
+    synchronized void closeAll() {
+        runs.values().forEach(run -> run.close(null));
+        runs.clear();
+    }
+
+    private Run open(KeyedWindow window) {
+        Run run = new Run(List.copyOf(window.getKeysList()), window.getSlot());
+        AccumulatorOutput output = (source, message) -> {
+            if (run.gate.admits()) {
+                emit(run.output(source, message));
+                listener().resultSent();
+            }
+        };
+        unitOpened();
+        run.task = startGroup(run.keys, run.gate.closingAfter(datums -> {
+            accumulators.get().accumulate(run.keys, datums, output);
+            return null;
+        }), new IntervalWindow(Instant.EPOCH, WireFormat.instant(window.getEnd())), ignored -> run.release());
+        if (run.task == null) {
+            return null;
+        }
+        runs.put(run.keys, run);
+        return run;
+    }
+
+    private final class Run {
+        final List<String> keys;
+        final String slot;
+        final OutputGate gate = new OutputGate();
+        /** Its handler runs, and it is open: who brings this to zero sends the EOF. */
+        final AtomicInteger left = new AtomicInteger(2);
+        private Timestamp highestWatermark = Timestamp.getDefaultInstance(); // guarded by this run
+        volatile KeyedWindow closeWindow; // the CLOSE request's, echoed by the EOF; null for the half-close
+        volatile long closedAt;
+        GroupTask<Void> task;
+
+        Run(List<String> keys, String slot) {
+            this.keys = keys;
+            this.slot = slot;
+        }
+
+        void close(KeyedWindow closeRequestWindow) {
+            closeWindow = closeRequestWindow;
+            closedAt = System.nanoTime();
+            task.closeInputAndStart();
+            release();
+        }
+
+        void release() {
+            if (left.decrementAndGet() != 0) {
+                return;
+            }
+            KeyedWindow eof = closeWindow != null ? closeWindow : window();
+            if (send(AccumulatorResponse.newBuilder().setWindow(eof).setEOF(true).build())) {
+                listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
+                unitEnded();
+            }
+        }
+
+        AccumulatorResponse output(Datum source, Message message) {
+            Timestamp watermark = WireFormat.timestamp(source.watermark());
+            KeyedWindow window;
+            synchronized (this) {
+                if (WireFormat.compare(watermark, highestWatermark) > 0) {
+                    highestWatermark = watermark;
+                }
+                window = window();
+            }
+            return AccumulatorResponse.newBuilder()
+                    .setPayload(Payload.newBuilder()
+                            .addAllKeys(message.keys())
+                            .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // value() is a private copy
+                            .setEventTime(WireFormat.timestamp(source.eventTime()))
+                            .setWatermark(watermark)
+                            .setId(source.id())
+                            .putAllHeaders(source.headers()))
+                    .setWindow(window)
+                    .addAllTags(message.tags())
+                    .build();
+        }
+
+        /** From epoch 0 to the highest watermark of the run's outputs so far. */
+        private synchronized KeyedWindow window() {
+            return KeyedWindow.newBuilder()
+                    .setStart(Timestamp.getDefaultInstance())
+                    .setEnd(highestWatermark)
+                    .setSlot(slot)
+                    .addAllKeys(keys)
+                    .build();
+        }
+
+    }
+}

@@ -1,0 +1,246 @@
+package io.numaflow.reducer.engine;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.numaflow.reducer.IntervalWindow;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Output;
+import io.numaflow.reducer.SessionReducer;
+import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.KeyedWindow;
+import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest;
+import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest.WindowOperation.Event;
+import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * The platform's one long-lived {@code SessionReduceFn} call, carrying every session (SPEC section 7.2).
+ *
+ * <p>A session is a keyed window, identified by start, end and keys, with a {@link SessionReducer} instance of
+ * its own running as a task. OPEN and APPEND route a datum to it (opening it if unknown); EXPAND gives it a new
+ * window; MERGE ends the input of the listed sessions and opens one merged session whose task first waits for
+ * theirs, folds their {@link SessionReducer#accumulator() accumulators} into a new instance, then receives the
+ * datums that follow; CLOSE (and the half-close, for all) ends a session's input, and once its handler has
+ * returned, its EOF carrying its window goes out. Requests are applied in order on the transport thread, which
+ * never waits for a handler: datums that follow a MERGE queue in the merged session's channel.
+ */
+final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduceResponse> {
+
+    private final Supplier<? extends SessionReducer> reducers;
+    private final Map<SessionId, Session> sessions = new HashMap<>();
+
+    SessionStream(ServerCallStreamObserver<SessionReduceResponse> responses, EngineSettings settings,
+            Supplier<? extends SessionReducer> reducers) {
+        super(responses, settings);
+        this.reducers = reducers;
+    }
+
+    @Override
+    String problemWith(SessionReduceRequest request) {
+        SessionReduceRequest.WindowOperation operation = request.getOperation();
+        Event event = operation.getEvent();
+        int windows = operation.getKeyedWindowsCount();
+        return switch (event) {
+            case OPEN, APPEND -> windows != 1 ? event + " request has " + count(windows)
+                    + ": it must carry exactly one keyed window"
+                    : request.hasPayload() ? null : event + " request has no payload";
+            case EXPAND -> windows != 2 ? "EXPAND request has " + count(windows)
+                    + ": it must carry two keyed windows, the session's old and new"
+                    : request.hasPayload() ? null : "EXPAND request has no payload";
+            case MERGE -> windows < 2 ? "MERGE request has " + count(windows)
+                    + ": it must carry at least two keyed windows" : null;
+            case CLOSE -> windows < 1 ? "CLOSE request has no keyed window: it must carry at least one" : null;
+            case UNRECOGNIZED -> "unknown window operation event " + operation.getEventValue()
+                    + ": expected OPEN (0), CLOSE (1), EXPAND (2), MERGE (3) or APPEND (4)";
+        };
+    }
+
+    @Override
+    synchronized void apply(SessionReduceRequest request) {
+        List<KeyedWindow> windows = request.getOperation().getKeyedWindowsList();
+        switch (request.getOperation().getEvent()) {
+            case OPEN, APPEND -> {
+                Session session = sessions.get(SessionId.of(windows.get(0)));
+                offer(session != null ? session : open(windows.get(0), List.of()), request.getPayload());
+            }
+            case EXPAND -> {
+                Session session = sessions.remove(SessionId.of(windows.get(0)));
+                if (session == null) {
+                    reject("EXPAND of an unknown session " + describe(windows.get(0)));
+                    return;
+                }
+                session.window = windows.get(1);
+                sessions.put(SessionId.of(windows.get(1)), session);
+                offer(session, request.getPayload());
+            }
+            case MERGE -> merge(windows);
+            case CLOSE -> windows.forEach(window -> {
+                Session session = sessions.remove(SessionId.of(window));
+                if (session != null) {
+                    session.close();
+                }
+            });
+            default -> throw new IllegalStateException("checked by problemWith");
+        }
+    }
+
+    @Override
+    synchronized void closeAll() {
+        sessions.values().forEach(Session::close);
+        sessions.clear();
+    }
+
+    private void offer(Session session, SessionReduceRequest.Payload payload) {
+        if (session == null) {
+            return; // the call has ended
+        }
+        session.task.offer(WireFormat.datum(session.task.keys(), payload.getValue(), payload.getEventTime(),
+                payload.getWatermark(), payload.getHeadersMap(), ""));
+        listener().datumReceived();
+    }
+
+    /** Every listed session's input ends; one new session, their merge, takes their place. */
+    private void merge(List<KeyedWindow> windows) {
+        List<Session> merging = new ArrayList<>(windows.size());
+        for (KeyedWindow window : windows) {
+            Session session = sessions.get(SessionId.of(window));
+            if (session == null) {
+                reject("MERGE of an unknown session " + describe(window));
+                return;
+            }
+            if (!merging.contains(session)) {
+                merging.add(session);
+            }
+        }
+        KeyedWindow first = windows.get(0);
+        KeyedWindow.Builder merged = first.toBuilder();
+        for (KeyedWindow window : windows) {
+            if (WireFormat.compare(window.getStart(), merged.getStart()) < 0) {
+                merged.setStart(window.getStart());
+            }
+            if (WireFormat.compare(window.getEnd(), merged.getEnd()) > 0) {
+                merged.setEnd(window.getEnd());
+            }
+        }
+        for (Session session : merging) {
+            sessions.remove(SessionId.of(session.window));
+            session.mergeAway();
+        }
+        open(merged.build(), merging);
+    }
+
+    /**
+     * Opens a session and starts its task.
+     *
+     * @param mergedFrom the sessions it merges, whose states it takes in before its own datums (none for a
+     *     session opened by a datum)
+     * @return the session, or {@code null} when the call has ended
+     */
+    private Session open(KeyedWindow window, List<Session> mergedFrom) {
+        Session session = new Session(window);
+        List<String> keys = List.copyOf(window.getKeysList());
+        List<CompletableFuture<SessionReducer>> predecessors = mergedFrom.stream().map(s -> s.task.result()).toList();
+        Output output = message -> {
+            if (session.gate.admits()) {
+                emit(result(message, session.window));
+                listener().resultSent();
+            }
+        };
+        GroupTask.Handler<SessionReducer> handler = datums -> {
+            SessionReducer reducer = reducers.get();
+            for (CompletableFuture<SessionReducer> predecessor : predecessors) {
+                reducer.mergeAccumulator(predecessor.get().accumulator());
+            }
+            reducer.sessionReduce(keys, datums, output);
+            return reducer;
+        };
+        unitOpened();
+        session.task = startGroup(keys, session.gate.closingAfter(handler), intervalWindow(window),
+                returned -> session.release());
+        if (session.task == null) {
+            return null;
+        }
+        sessions.put(SessionId.of(window), session);
+        return session;
+    }
+
+    private SessionReduceResponse result(Message message, KeyedWindow window) {
+        return SessionReduceResponse.newBuilder()
+                .setResult(SessionReduceResponse.Result.newBuilder()
+                        .addAllKeys(message.keys())
+                        .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // value() is a private copy
+                        .addAllTags(message.tags()))
+                .setKeyedWindow(window)
+                .build();
+    }
+
+    private static IntervalWindow intervalWindow(KeyedWindow window) {
+        return new IntervalWindow(WireFormat.instant(window.getStart()), WireFormat.instant(window.getEnd()));
+    }
+
+
+    private static String count(int windows) {
+        return windows == 0 ? "no keyed window" : windows + " keyed windows";
+    }
+
+    private static String describe(KeyedWindow window) {
+        return "[" + WireFormat.instant(window.getStart()) + ", " + WireFormat.instant(window.getEnd()) + ") keys "
+                + window.getKeysList();
+    }
+
+    /** A session as the platform identifies it: start, end and keys (the slot is echoed, not part of it). */
+    private record SessionId(long startSeconds, int startNanos, long endSeconds, int endNanos, List<String> keys) {
+        static SessionId of(KeyedWindow window) {
+            return new SessionId(window.getStart().getSeconds(), window.getStart().getNanos(),
+                    window.getEnd().getSeconds(), window.getEnd().getNanos(), List.copyOf(window.getKeysList()));
+        }
+    }
+
+    private final class Session {
+        final OutputGate gate = new OutputGate();
+        /** Its handler runs, and it is open: who brings this to zero ends the session. */
+        final AtomicInteger left = new AtomicInteger(2);
+        volatile KeyedWindow window; // changes with EXPAND; results and the EOF carry the current one
+        volatile boolean mergedAway;
+        volatile long closedAt;
+        GroupTask<SessionReducer> task;
+
+        Session(KeyedWindow window) {
+            this.window = window;
+        }
+
+        /** CLOSE or the half-close: the input ends; the EOF follows once the handler has returned. */
+        void close() {
+            closedAt = System.nanoTime();
+            task.closeInputAndStart();
+            release();
+        }
+
+        /** Merged into another: the input ends, and nothing more of it is sent, not even its EOF. */
+        void mergeAway() {
+            mergedAway = true;
+            gate.mute();
+            task.closeInputAndStart();
+            release();
+        }
+
+        void release() {
+            if (left.decrementAndGet() != 0) {
+                return;
+            }
+            if (mergedAway) {
+                unitEnded();
+            } else if (send(SessionReduceResponse.newBuilder().setKeyedWindow(window).setEOF(true).build())) {
+                listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
+                unitEnded();
+            }
+        }
+    }
+}
