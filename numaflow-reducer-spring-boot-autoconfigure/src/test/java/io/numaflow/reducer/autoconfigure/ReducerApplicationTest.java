@@ -14,6 +14,7 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
+import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.test.ReduceClient;
 import io.numaflow.reducer.test.ReduceClient.WindowStream;
@@ -83,6 +84,26 @@ class ReducerApplicationTest {
         assertThat(dir.resolve("run/reduce.sock")).doesNotExist();
         assertThat(dir.resolve("run/reducer-server-info")).doesNotExist();
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(threadsOfTheStarter()).isEmpty());
+    }
+
+    @Test
+    void aReduceStreamerAppSendsResultsBeforeTheWindowCloses() throws Exception {
+        try (ConfigurableApplicationContext context = start(StreamerApp.class);
+                ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+            String info = Files.readString(dir.resolve("run/reducer-server-info"), UTF_8);
+            assertThat(info).contains("\"minimum_numaflow_version\":\"1.4.0-z\"").endsWith("U+005C__END__");
+            assertThat(client.isReady()).isTrue();
+
+            Window window = window(0, 60_000);
+            WindowStream stream = client.open().send(window, List.of("k"), "a").send(window, List.of("k"), "b");
+            await().atMost(PATIENCE).until(() -> stream.responses().size() == 2);
+            assertThat(stream.status()).as("still open").isNotDone();
+
+            List<ReduceResponse> responses = stream.closeAndAwait();
+            assertThat(responses).extracting(ReduceClient::text).containsExactly("echo:a", "echo:b", "");
+            assertThat(responses.get(2).getEOF()).isTrue();
+            assertThat(responses).allSatisfy(r -> assertThat(r.getWindow()).isEqualTo(window));
+        }
     }
 
     @Test
@@ -222,6 +243,19 @@ class ReducerApplicationTest {
         @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
         PrototypeCounter prototypeCounter() {
             return new PrototypeCounter();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    static class StreamerApp {
+        @Bean
+        ReduceStreamer echo() {
+            return (keys, datums, output, md) -> {
+                for (Datum datum : datums) {
+                    output.send(Message.of(("echo:" + new String(datum.value(), UTF_8)).getBytes(UTF_8), keys));
+                }
+            };
         }
     }
 

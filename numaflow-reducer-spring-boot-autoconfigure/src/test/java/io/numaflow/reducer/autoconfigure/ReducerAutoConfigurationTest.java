@@ -3,6 +3,7 @@ package io.numaflow.reducer.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.engine.GroupExecutor;
 import io.numaflow.reducer.engine.ReduceService;
@@ -15,6 +16,8 @@ import net.devh.boot.grpc.server.autoconfigure.GrpcServerFactoryAutoConfiguratio
 import net.devh.boot.grpc.server.serverfactory.GrpcServerLifecycle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -167,6 +170,81 @@ class ReducerAutoConfigurationTest {
                                 + " SessionReducer or Accumulator bean has that name. Candidates: [first, second]"));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "REDUCER,           /var/run/numaflow/reduce.sock,        /var/run/numaflow/reducer-server-info,         1.4.0-z, reduce.v1.Reduce",
+            "REDUCE_STREAMER,   /var/run/numaflow/reducestream.sock,  /var/run/numaflow/reducestreamer-server-info,  1.4.0-z, reduce.v1.Reduce",
+            "SESSION_REDUCER,   /var/run/numaflow/sessionreduce.sock, /var/run/numaflow/sessionreducer-server-info,  1.4.0-z, sessionreduce.v1.SessionReduce",
+            "ACCUMULATOR,       /var/run/numaflow/accumulator.sock,   /var/run/numaflow/accumulator-server-info,     1.5.0-z, accumulator.v1.Accumulator"})
+    void eachKindHasThePlatformsDefaultsOfSpecSection7(UdfKind kind, Path socket, Path serverInfo, String version,
+            String service) {
+        assertThat(kind.defaultSocketPath()).isEqualTo(socket);
+        assertThat(kind.defaultServerInfoFile()).isEqualTo(serverInfo);
+        assertThat(kind.minimumNumaflowVersion()).isEqualTo(version);
+        assertThat(kind.grpcServiceName()).isEqualTo(service);
+        // the container type the platform checks is the file name minus "-server-info"
+        assertThat(serverInfo.getFileName().toString()).endsWith("-server-info");
+    }
+
+    @Test
+    void aReduceStreamerAloneIsServedOnTheStreamersDefaultPaths() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ReducerAutoConfiguration.class))
+                .withUserConfiguration(OneStreamer.class)
+                .run(context -> {
+                    ReducerSelection selection = context.getBean(ReducerSelection.class);
+                    assertThat(selection.kind()).isEqualTo(UdfKind.REDUCE_STREAMER);
+                    assertThat(selection.beanName()).isEqualTo("streamer");
+                    NumaflowReducerProperties properties = context.getBean(NumaflowReducerProperties.class);
+                    assertThat(properties.socketPathFor(selection.kind()))
+                            .isEqualTo(Path.of("/var/run/numaflow/reducestream.sock"));
+                    assertThat(properties.serverInfoFileFor(selection.kind()))
+                            .isEqualTo(Path.of("/var/run/numaflow/reducestreamer-server-info"));
+                    assertThat(context.getBean("numaflowUdfService")).isInstanceOf(ReduceService.class);
+                });
+    }
+
+    @Test
+    void explicitPathsWinOverTheKindsDefaults() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ReducerAutoConfiguration.class))
+                .withUserConfiguration(OneStreamer.class)
+                .withPropertyValues("numaflow.reducer.socket-path=/tmp/x/s.sock",
+                        "numaflow.reducer.server-info-file=/tmp/x/info")
+                .run(context -> {
+                    NumaflowReducerProperties properties = context.getBean(NumaflowReducerProperties.class);
+                    assertThat(properties.socketPathFor(UdfKind.REDUCE_STREAMER)).isEqualTo(Path.of("/tmp/x/s.sock"));
+                    assertThat(properties.serverInfoFileFor(UdfKind.REDUCE_STREAMER)).isEqualTo(Path.of("/tmp/x/info"));
+                });
+    }
+
+    @Test
+    void aReducerAndAStreamerWithoutAChoiceFailStartupListingBoth() {
+        runner().withUserConfiguration(OneReducer.class, OneStreamer.class).run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .isInstanceOf(ReducerStartupException.class)
+                    .hasMessage("Found 2 reduce UDF beans and no way to choose one: [counter, streamer]."
+                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer"
+                            + " or Accumulator.");
+        });
+    }
+
+    @Test
+    void acrossKindsThePrimaryOrTheNamedBeanIsServed() {
+        runner().withUserConfiguration(OneReducer.class, PrimaryStreamer.class).run(context -> {
+            ReducerSelection selection = context.getBean(ReducerSelection.class);
+            assertThat(selection.beanName()).isEqualTo("preferredStreamer");
+            assertThat(selection.kind()).isEqualTo(UdfKind.REDUCE_STREAMER);
+        });
+        runner().withUserConfiguration(OneReducer.class, OneStreamer.class)
+                .withPropertyValues("numaflow.reducer.bean-name=counter").run(context -> {
+                    ReducerSelection selection = context.getBean(ReducerSelection.class);
+                    assertThat(selection.beanName()).isEqualTo("counter");
+                    assertThat(selection.kind()).isEqualTo(UdfKind.REDUCER);
+                });
+    }
+
     @Test
     void theUsersOwnBeansWin() {
         runner().withUserConfiguration(OneReducer.class, OwnExecutor.class).run(context ->
@@ -233,6 +311,23 @@ class ReducerAutoConfigurationTest {
         @Primary
         Reducer preferred() {
             return NOTHING;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OneStreamer {
+        @Bean
+        ReduceStreamer streamer() {
+            return (keys, datums, output, md) -> { };
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrimaryStreamer {
+        @Bean
+        @Primary
+        ReduceStreamer preferredStreamer() {
+            return (keys, datums, output, md) -> { };
         }
     }
 
