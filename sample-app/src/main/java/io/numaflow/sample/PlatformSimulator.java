@@ -3,12 +3,6 @@ package io.numaflow.sample;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.grpc.stub.StreamObserver;
 import io.numaflow.reducer.autoconfigure.NumaflowReducerProperties;
 import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
@@ -32,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Profile;
@@ -41,13 +35,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * The {@code demo} profile: plays the Numaflow platform against this very UDF, so that one command shows
+ * The {@code demo} profile of the counter {@code Reducer} (styles {@code function} and {@code class}): plays the Numaflow platform against this very UDF, so that one command shows
  * real reduce work on a laptop. It waits for the server-info handshake, opens one {@code ReduceFn} stream per
  * window as the platform does (OPEN then APPEND per key, half-close, results then EOF), prints each window's
  * results, checks the counts, and stops the application (exit status 1 if a count was wrong).
  */
 @Component
 @Profile("demo")
+@ConditionalOnExpression("'${sample.style:function}' == 'function' or '${sample.style:function}' == 'class'")
 @Order(Ordered.LOWEST_PRECEDENCE)
 class PlatformSimulator implements ApplicationRunner {
 
@@ -66,28 +61,20 @@ class PlatformSimulator implements ApplicationRunner {
     public void run(ApplicationArguments args) throws Exception {
         String handshake = Files.readString(properties.serverInfoFile());
         log.info("Platform simulator: server-info file says {}", handshake);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new DomainSocketAddress(properties.socketPath().toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group).usePlaintext().build();
         boolean allCorrect = true;
-        try {
+        try (DemoPlatform platform = new DemoPlatform(properties.socketPath())) {
             // Three windows, open at once as the platform keeps them; key i of window w gets (w + 1) * (i + 1) datums.
             List<CompletableFuture<Boolean>> windows = new ArrayList<>();
             for (int w = 0; w < 3; w++) {
-                windows.add(sendWindow(channel, w));
+                windows.add(sendWindow(platform.channel(), w));
             }
             for (CompletableFuture<Boolean> window : windows) {
                 allCorrect &= window.get(60, TimeUnit.SECONDS);
             }
-        } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
         printMetrics();
         log.info(allCorrect ? "Platform simulator: every count is right. Stopping." : "Platform simulator: WRONG COUNTS");
-        int status = allCorrect ? 0 : 1;
-        System.exit(SpringApplication.exit(context, () -> status));
+        DemoPlatform.exit(context, allCorrect);
     }
 
     /** What an operator would scrape: the reducer's own meters on the management port. */
