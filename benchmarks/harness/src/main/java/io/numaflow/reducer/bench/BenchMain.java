@@ -117,6 +117,16 @@ public final class BenchMain {
                                 o.oursArgs.stream()).toList())
                         : new ServerLauncher.JavaMain("ours", o.java, o.harnessClasspath, ServerMain.class.getName(),
                                 List.of("ours"), List.of(Integer.toString(o.transportThreads), o.oursExecutor));
+                // The ReduceStreamer kind: the sample app's streaming counter with its running counts off (one
+                // result per group, like the others), or the engine hosted without Spring.
+                case "streamer" -> o.oursJar != null
+                        ? new ServerLauncher.SpringBootJar("streamer", o.java, o.oursJar, Stream.concat(
+                                Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads,
+                                        "--sample.style=streaming", "--sample.streaming.every=0"),
+                                o.oursArgs.stream()).toList())
+                        : new ServerLauncher.JavaMain("streamer", o.java, o.harnessClasspath,
+                                ServerMain.class.getName(), List.of("streamer"),
+                                List.of(Integer.toString(o.transportThreads), o.oursExecutor));
                 case "sdk" -> {
                     if (o.sdkClasspath == null) {
                         throw new IllegalArgumentException("--sdk-classpath is needed for the sdk server");
@@ -124,7 +134,7 @@ public final class BenchMain {
                     yield new ServerLauncher.JavaMain("sdk", o.java, o.sdkClasspath,
                             "io.numaflow.reducer.bench.sdk.OfficialSdkCounterServer", List.of(), List.of());
                 }
-                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, sdk)");
+                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, streamer, sdk)");
             };
             all.put(name, launcher);
         }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.engine.EngineSettings;
 import io.numaflow.reducer.engine.GroupExecutor;
@@ -39,17 +40,36 @@ final class EngineServer {
         return Messages.of(Message.of(Long.toString(n).getBytes(UTF_8), keys));
     };
 
+    /** The same counter as a {@link ReduceStreamer}: it sends its one result itself, as the window closes. */
+    static final ReduceStreamer STREAMING_COUNTER = (keys, datums, output, md) -> {
+        long n = 0;
+        for (Datum ignored : datums) {
+            n++;
+        }
+        output.send(Message.of(Long.toString(n).getBytes(UTF_8), keys));
+    };
+
     private EngineServer() {
     }
 
+    /** The engine serving {@link #COUNTER}. */
     static ReduceService service(String groupExecutor, Path errorDir) throws Throwable {
+        return ReduceService.reducer(() -> COUNTER, settings(groupExecutor, errorDir));
+    }
+
+    /** The engine serving {@link #STREAMING_COUNTER}. */
+    static ReduceService streamerService(String groupExecutor, Path errorDir) throws Throwable {
+        return ReduceService.streamer(() -> STREAMING_COUNTER, settings(groupExecutor, errorDir));
+    }
+
+    private static EngineSettings settings(String groupExecutor, Path errorDir) throws Throwable {
         GroupExecutor executor = switch (groupExecutor) {
             case "pooled" -> GroupExecutor.pooled(PLATFORM_THREAD_POOL_SIZE);
             case "virtual" -> GroupExecutor.threadPerGroup(virtualThreadPerTask());
             default -> throw new IllegalArgumentException("group executor must be pooled or virtual: " + groupExecutor);
         };
-        return ReduceService.reducer(() -> COUNTER, new EngineSettings(executor,
-                new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()), ReduceListener.NONE));
+        return new EngineSettings(executor, new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()),
+                ReduceListener.NONE);
     }
 
     // Compiled for Java 17: reach Executors.newVirtualThreadPerTaskExecutor() (Java 21+) reflectively.

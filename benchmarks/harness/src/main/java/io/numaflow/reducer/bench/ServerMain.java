@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Entry point of a server under test, one per JVM:
- * {@code ServerMain floor|ours <socket-path> <server-info-file> [transport-threads] [pooled|virtual]}.
+ * {@code ServerMain floor|ours|streamer <socket-path> <server-info-file> [transport-threads] [pooled|virtual]}.
  */
 public final class ServerMain {
 
@@ -13,7 +13,7 @@ public final class ServerMain {
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 3) {
-            System.err.println("usage: ServerMain floor|ours <socket-path> <server-info-file> "
+            System.err.println("usage: ServerMain floor|ours|streamer <socket-path> <server-info-file> "
                     + "[transport-threads (4)] [pooled|virtual (pooled)]");
             System.exit(2);
         }
@@ -26,6 +26,9 @@ public final class ServerMain {
                     socket, info, threads);
             case "ours" -> UdsServerHost.serveForever(
                     EngineServer.service(groupExecutor, info.toAbsolutePath().getParent().resolve("errors")),
+                    socket, info, threads);
+            case "streamer" -> UdsServerHost.serveForever(
+                    EngineServer.streamerService(groupExecutor, info.toAbsolutePath().getParent().resolve("errors")),
                     socket, info, threads);
             default -> {
                 System.err.println("unknown server " + args[0]);
