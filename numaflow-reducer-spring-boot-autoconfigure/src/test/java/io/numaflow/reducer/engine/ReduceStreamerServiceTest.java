@@ -209,6 +209,45 @@ class ReduceStreamerServiceTest {
     }
 
     @Test
+    void outputIsSafeFromSeveralThreadsOfTheHandler() throws Exception {
+        int threads = 4;
+        int each = 500;
+        ReduceClient client = serve((keys, datums, output, md) -> {
+            datums.forEach(d -> { });
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    String prefix = "t" + t + ":";
+                    sends.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            output.send(Message.of((prefix + i).getBytes(UTF_8), keys));
+                        }
+                    }));
+                }
+                for (var send : sends) {
+                    send.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+        }, 2);
+        Window window = window(0, 1000);
+        List<ReduceResponse> responses = client.open().send(window, List.of("k"), "v").closeAndAwait();
+
+        assertThat(responses).hasSize(threads * each + 1);
+        assertThat(responses.get(threads * each).getEOF()).isTrue();
+        List<String> texts = responses.subList(0, threads * each).stream().map(ReduceClient::text).toList();
+        assertThat(texts).doesNotHaveDuplicates();
+        for (int t = 0; t < threads; t++) {
+            String prefix = "t" + t + ":";
+            assertThat(texts.stream().filter(text -> text.startsWith(prefix)).map(text -> text.substring(prefix.length()))
+                    .map(Integer::parseInt).toList()).as("each thread's sends in its order")
+                    .isEqualTo(IntStream.range(0, each).boxed().toList());
+        }
+    }
+
+    @Test
     void aThrowingHandlerEndsItsStreamInternalAfterWhatItSentAndTheServerGoesOn() throws Exception {
         ReduceClient client = serve((keys, datums, output, md) -> {
             for (Datum datum : datums) {
