@@ -35,7 +35,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -368,7 +367,7 @@ class ReduceServiceTest {
 
     @Test
     void aClientCancelStopsEveryTaskOfTheStreamAndFreesTheirThreads() throws Exception {
-        Set<Thread> before = reducerThreads();
+        Set<Thread> before = ReducerThreads.now();
         CountDownLatch started = new CountDownLatch(10);
         CountDownLatch ended = new CountDownLatch(10);
         ReduceClient client = serve((keys, datums, md) -> {
@@ -385,13 +384,13 @@ class ReduceServiceTest {
             stream.send(window, List.of("k" + key), "v");
         }
         assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(newThreads(before)).hasSize(10);
+        assertThat(ReducerThreads.since(before)).hasSize(10);
 
         stream.cancel();
 
         assertThat(ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("every reducer saw the end").isTrue();
         assertThat(stream.awaitStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
-        await().atMost(PATIENCE).until(() -> newThreads(before).isEmpty());
+        await().atMost(PATIENCE).until(() -> ReducerThreads.since(before).isEmpty());
         // and the server still serves
         List<ReduceResponse> next = client.open().send(window, List.of("k"), "v").closeAndAwait();
         assertThat(next).hasSize(2);
@@ -448,15 +447,4 @@ class ReduceServiceTest {
         assertThat(created).hasValue(4);
     }
 
-    private static Set<Thread> reducerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive())
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<Thread> newThreads(Set<Thread> before) {
-        Set<Thread> now = reducerThreads();
-        now.removeAll(before);
-        return now;
-    }
 }

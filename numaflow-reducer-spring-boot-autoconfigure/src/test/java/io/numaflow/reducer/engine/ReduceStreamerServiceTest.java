@@ -278,7 +278,7 @@ class ReduceStreamerServiceTest {
 
     @Test
     void aCancelStopsEveryHandlerAndFreesItsThreadsAndItsOutput() throws Exception {
-        Set<Thread> before = reducerThreads();
+        Set<Thread> before = ReducerThreads.now();
         CountDownLatch started = new CountDownLatch(5);
         CountDownLatch ended = new CountDownLatch(5);
         AtomicReference<Output> anOutput = new AtomicReference<>();
@@ -297,12 +297,12 @@ class ReduceStreamerServiceTest {
             stream.send(window, List.of("k" + key), "v");
         }
         assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(newThreads(before)).hasSize(5);
+        assertThat(ReducerThreads.since(before)).hasSize(5);
 
         stream.cancel();
 
         assertThat(ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        await().atMost(PATIENCE).until(() -> newThreads(before).isEmpty());
+        await().atMost(PATIENCE).until(() -> ReducerThreads.since(before).isEmpty());
         assertThatThrownBy(() -> anOutput.get().send(Message.of("late".getBytes(UTF_8))))
                 .isInstanceOf(IllegalStateException.class);
         List<ReduceResponse> next = client.open().send(window, List.of("k"), "v").closeAndAwait();
@@ -324,17 +324,6 @@ class ReduceStreamerServiceTest {
                 .hasMessage("the handler has returned: its output is closed");
     }
 
-    private static Set<Thread> reducerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive())
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<Thread> newThreads(Set<Thread> before) {
-        Set<Thread> now = reducerThreads();
-        now.removeAll(before);
-        return now;
-    }
 
     /** A {@code ReduceFn} call whose client reads responses only when the test asks it to. */
     private static final class ManualReadStream {
