@@ -25,6 +25,7 @@ import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequ
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
+import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -492,6 +493,28 @@ class AccumulatorServiceTest {
         await().atMost(PATIENCE).untilAtomic(listener.closed, org.hamcrest.Matchers.equalTo(1));
         await().atMost(PATIENCE).until(() -> newThreads(before).isEmpty());
         assertStillServes(client);
+    }
+
+    @Test
+    void aClosedRunLeavesNothingBehindWhileTheStreamStaysOpen() throws Exception {
+        AtomicReference<WeakReference<Iterable<Datum>>> datumsOfTheRun = new AtomicReference<>();
+        AtomicReference<WeakReference<AccumulatorOutput>> outputOfTheRun = new AtomicReference<>();
+        AccumulatorClient client = serve((keys, datums, output) -> {
+            datumsOfTheRun.set(new WeakReference<>(datums));
+            outputOfTheRun.set(new WeakReference<>(output));
+            FORWARD.accumulate(keys, datums, output);
+        });
+        KeyStream stream = client.open().datum(List.of("k"), "v", 1, 1, "1");
+        stream.closeKey(List.of("k"));
+        await().atMost(PATIENCE).until(() -> stream.eofCount() == 1);
+
+        await().atMost(PATIENCE).until(() -> {
+            System.gc();
+            return datumsOfTheRun.get().get() == null && outputOfTheRun.get().get() == null;
+        });
+        assertThat(stream.status()).as("the stream is still open").isNotDone();
+        stream.halfClose();
+        assertThat(stream.awaitStatus().isOk()).isTrue();
     }
 
     @Test
