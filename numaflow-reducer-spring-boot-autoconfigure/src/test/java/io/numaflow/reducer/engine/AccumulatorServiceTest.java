@@ -44,7 +44,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -468,7 +467,7 @@ class AccumulatorServiceTest {
 
     @Test
     void aCancelStopsEveryRunAndTheirThreadsEnd() throws Exception {
-        Set<Thread> before = reducerThreads();
+        Set<Thread> before = ReduceServiceTest.reducerThreads();
         CountDownLatch started = new CountDownLatch(10);
         CountDownLatch ended = new CountDownLatch(10);
         AccumulatorClient client = serve((keys, datums, output) -> {
@@ -484,14 +483,14 @@ class AccumulatorServiceTest {
             stream.datum(List.of("k" + k), "v", 1, 1, "id-" + k);
         }
         assertThat(started.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
-        assertThat(newThreads(before)).hasSize(10);
+        assertThat(ReduceServiceTest.newThreads(before)).hasSize(10);
 
         stream.cancel();
 
         assertThat(ended.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("every handler saw the end").isTrue();
         assertThat(stream.awaitStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
         await().atMost(PATIENCE).untilAtomic(listener.closed, org.hamcrest.Matchers.equalTo(1));
-        await().atMost(PATIENCE).until(() -> newThreads(before).isEmpty());
+        await().atMost(PATIENCE).until(() -> ReduceServiceTest.newThreads(before).isEmpty());
         assertStillServes(client);
     }
 
@@ -561,17 +560,5 @@ class AccumulatorServiceTest {
         assertThat(tried.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         assertThat(sendAfterEnd.get()).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("the stream has ended");
-    }
-
-    static Set<Thread> reducerThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive())
-                .collect(Collectors.toSet());
-    }
-
-    private static Set<Thread> newThreads(Set<Thread> before) {
-        Set<Thread> now = reducerThreads();
-        now.removeAll(before);
-        return now;
     }
 }

@@ -448,13 +448,13 @@ class ReduceServiceTest {
         assertThat(created).hasValue(4);
     }
 
-    private static Set<Thread> reducerThreads() {
+    static Set<Thread> reducerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive())
                 .collect(Collectors.toSet());
     }
 
-    private static Set<Thread> newThreads(Set<Thread> before) {
+    static Set<Thread> newThreads(Set<Thread> before) {
         Set<Thread> now = reducerThreads();
         now.removeAll(before);
         return now;
