@@ -14,7 +14,8 @@ import java.util.List;
  * <p>Every output is {@linkplain AccumulatorOutput#send anchored} to an input datum, whose id, event time and
  * watermark it carries. Datums arrive in arrival order, not event-time order: to re-order, buffer them and
  * release those whose event time is at or before the latest {@link Datum#watermark()} (the platform promises
- * no older datum after it):
+ * no older datum after it); when the key closes, release what is left (the platform closes a key only once the
+ * watermark has passed its last event time by the vertex's timeout):
  *
  * <pre>{@code
  * @Bean @Scope("prototype")
@@ -26,6 +27,9 @@ import java.util.List;
  *             while (!pending.isEmpty() && !pending.peek().eventTime().isAfter(d.watermark())) {
  *                 output.forward(pending.poll());
  *             }
+ *         }
+ *         while (!pending.isEmpty()) {
+ *             output.forward(pending.poll());
  *         }
  *     };
  * }

@@ -95,8 +95,7 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
         Run run = new Run(List.copyOf(window.getKeysList()), window.getSlot());
         AccumulatorOutput output = (source, message) -> {
             if (run.gate.admits()) {
-                emit(run.output(source, message));
-                listener().resultSent();
+                run.send(source, message);
             }
         };
         unitOpened();
@@ -111,13 +110,22 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
         return run;
     }
 
+    /**
+     * One key run: what the engine keeps per open key. Kept small (many keys stay open for long): the keys, the
+     * slot, the output gate, the highest watermark sent and the task; the user's state is the handler's own.
+     * Nothing refers to it once its EOF is out.
+     */
     private final class Run {
         final List<String> keys;
         final String slot;
         final OutputGate gate = new OutputGate();
         /** Its handler runs, and it is open: who brings this to zero sends the EOF. */
         final AtomicInteger left = new AtomicInteger(2);
-        private Timestamp highestWatermark = Timestamp.getDefaultInstance(); // guarded by this run
+        /**
+         * Written holding this run's lock (held while one output is built and written, so the window ends on the
+         * wire never move back); read without it by the EOF, which must never wait for a sender.
+         */
+        private volatile Timestamp highestWatermark = Timestamp.getDefaultInstance();
         volatile KeyedWindow closeWindow; // the CLOSE request's, echoed by the EOF; null for the half-close
         volatile long closedAt;
         GroupTask<Void> task;
@@ -138,44 +146,46 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
             if (left.decrementAndGet() != 0) {
                 return;
             }
-            KeyedWindow eof = closeWindow != null ? closeWindow : window();
-            if (send(AccumulatorResponse.newBuilder().setWindow(eof).setEOF(true).build())) {
+            KeyedWindow eof = closeWindow != null ? closeWindow : window(highestWatermark);
+            if (AccumulatorStream.this.send(AccumulatorResponse.newBuilder().setWindow(eof).setEOF(true).build())) {
                 listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
                 unitEnded();
             }
         }
 
-        AccumulatorResponse output(Datum source, Message message) {
+        /**
+         * Writes one output once the platform reads. A handler may send from several threads: the window end is
+         * computed and written under one lock per run, so a later output never carries a lower end.
+         */
+        void send(Datum source, Message message) {
             Timestamp watermark = WireFormat.timestamp(source.watermark());
-            KeyedWindow window;
             synchronized (this) {
                 if (WireFormat.compare(watermark, highestWatermark) > 0) {
                     highestWatermark = watermark;
                 }
-                window = window();
+                emit(AccumulatorResponse.newBuilder()
+                        .setPayload(Payload.newBuilder()
+                                .addAllKeys(message.keys())
+                                .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // a private copy
+                                .setEventTime(WireFormat.timestamp(source.eventTime()))
+                                .setWatermark(watermark)
+                                .setId(source.id())
+                                .putAllHeaders(source.headers()))
+                        .setWindow(window(highestWatermark))
+                        .addAllTags(message.tags())
+                        .build());
             }
-            return AccumulatorResponse.newBuilder()
-                    .setPayload(Payload.newBuilder()
-                            .addAllKeys(message.keys())
-                            .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // value() is a private copy
-                            .setEventTime(WireFormat.timestamp(source.eventTime()))
-                            .setWatermark(watermark)
-                            .setId(source.id())
-                            .putAllHeaders(source.headers()))
-                    .setWindow(window)
-                    .addAllTags(message.tags())
-                    .build();
+            listener().resultSent();
         }
 
-        /** From epoch 0 to the highest watermark of the run's outputs so far. */
-        private synchronized KeyedWindow window() {
+        /** From epoch 0 to {@code end}, the highest watermark of the run's outputs so far. */
+        private KeyedWindow window(Timestamp end) {
             return KeyedWindow.newBuilder()
                     .setStart(Timestamp.getDefaultInstance())
-                    .setEnd(highestWatermark)
+                    .setEnd(end)
                     .setSlot(slot)
                     .addAllKeys(keys)
                     .build();
         }
-
     }
 }

@@ -76,7 +76,7 @@ class SoakTest {
      * Live threads of the server side once the idle reducer threads of the last windows have retired. The
      * client's callback threads (gRPC's shared cached pool) and Awaitility's poller are not the server's.
      */
-    private static int settledThreadCount() {
+    static int settledThreadCount() {
         await().atMost(PATIENCE).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().startsWith("numaflow-reducer-") && t.isAlive()));
         return (int) Thread.getAllStackTraces().keySet().stream()
@@ -86,7 +86,7 @@ class SoakTest {
                 .count();
     }
 
-    private static long heapAfterGc() {
+    static long heapAfterGc() {
         long lowest = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -1,0 +1,73 @@
+package io.numaflow.reducer.engine;
+
+import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.numaflow.reducer.test.AccumulatorClient;
+import io.numaflow.reducer.test.AccumulatorClient.KeyStream;
+import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many key runs opened and closed on the one long-lived stream, fifty open at a time (3,000 by default): at the end, threads and heap
+ * after GC are where they were after warm-up, so nothing of a closed run stays behind. {@code -Dsoak.keyRuns=N}
+ * (the {@code soak} Maven profile sets 100,000) makes it a long run.
+ */
+class AccumulatorSoakTest {
+
+    private static final int OPEN_AT_ONCE = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void keyRunsOpenedAndClosedLeaveThreadsAndHeapFlat() throws Exception {
+        int keyRuns = Integer.getInteger("soak.keyRuns", 3_000);
+        try (GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(500));
+                UdsReduceServer server = new UdsReduceServer(dir.resolve("soak.sock"),
+                        new AccumulatorService(() -> AccumulatorServiceTest.SORTER, new EngineSettings(executor,
+                                new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE)),
+                        4, 1024 * 1024);
+                AccumulatorClient client = new AccumulatorClient(dir.resolve("soak.sock"))) {
+            KeyStream stream = client.open();
+            int warmUp = Math.max(500, keyRuns / 10);
+            runKeys(stream, 0, warmUp);
+            int threadsAfterWarmUp = SoakTest.settledThreadCount();
+            long heapAfterWarmUp = SoakTest.heapAfterGc();
+
+            runKeys(stream, warmUp, keyRuns);
+
+            await().atMost(PATIENCE).until(() -> SoakTest.settledThreadCount() <= threadsAfterWarmUp);
+            assertThat(SoakTest.heapAfterGc()).isLessThan(heapAfterWarmUp + SoakTest.HEAP_SLACK_BYTES);
+            assertThat(stream.closeAndAwait()).as("every run was closed: the half-close finds none").isEmpty();
+        }
+    }
+
+    /** Key runs {@code from} to {@code to}, each a fresh key: two datums out of order, then its CLOSE. */
+    private static void runKeys(KeyStream stream, int from, int to) {
+        for (int batch = from; batch < to; batch += OPEN_AT_ONCE) {
+            int end = Math.min(batch + OPEN_AT_ONCE, to);
+            for (int run = batch; run < end; run++) {
+                List<String> keys = List.of("key-" + run);
+                stream.datum(keys, "second", 2_000, 0, run + "-2").datum(keys, "first", 1_000, 0, run + "-1");
+            }
+            for (int run = batch; run < end; run++) {
+                stream.closeKey(List.of("key-" + run));
+            }
+            int runs = end - batch;
+            await().atMost(PATIENCE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> stream.eofCount() == runs);
+            List<AccumulatorResponse> responses = stream.drainResponses();
+            assertThat(responses).hasSize(runs * 3);
+            assertThat(responses).filteredOn(r -> !r.getEOF()).extracting(AccumulatorClient::text)
+                    .containsOnly("first", "second");
+        }
+    }
+}
