@@ -1,10 +1,10 @@
 package io.numaflow.sample;
 
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.io.IOException;
@@ -40,7 +40,7 @@ class CounterApplicationTest {
     }
 
     static List<ReduceResponse> countWindow(Path socket) throws Exception {
-        try (ReduceClient client = new ReduceClient(socket)) {
+        try (RawReduceDriver client = new RawReduceDriver(socket)) {
             Window window = window(1_767_225_600_000L, 1_767_225_660_000L);
             WindowStream stream = client.open();
             for (int i = 0; i < 5; i++) {
@@ -68,7 +68,7 @@ class CounterApplicationTest {
         void countsEachGroupAndIsScrapedAndHealthy() throws Exception {
             List<ReduceResponse> responses = countWindow(DIR.resolve("function.sock"));
 
-            assertThat(responses.subList(0, 2)).extracting(ReduceClient::text).containsExactlyInAnyOrder(
+            assertThat(responses.subList(0, 2)).extracting(RawReduceDriver::text).containsExactlyInAnyOrder(
                     "counter:5 interval_window_start:2026-01-01T00:00:00Z interval_window_end:2026-01-01T00:01:00Z",
                     "counter:1 interval_window_start:2026-01-01T00:00:00Z interval_window_end:2026-01-01T00:01:00Z");
             assertThat(responses.get(2).getEOF()).isTrue();
@@ -104,7 +104,7 @@ class CounterApplicationTest {
 
             List<ReduceResponse> responses = countWindow(DIR.resolve("class.sock"));
 
-            assertThat(responses.subList(0, 2)).extracting(ReduceClient::text)
+            assertThat(responses.subList(0, 2)).extracting(RawReduceDriver::text)
                     .extracting(text -> text.substring(0, text.indexOf(' ')))
                     .containsExactlyInAnyOrder("counter:5", "counter:1");
         }

@@ -1,12 +1,12 @@
 package io.numaflow.sample;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ class SampleAppProcessIT {
         try {
             await().atMost(PATIENCE).until(() -> Files.exists(serverInfo)
                     && Files.readString(serverInfo).endsWith("U+005C__END__"));
-            try (ReduceClient client = new ReduceClient(socket)) {
+            try (RawReduceDriver client = new RawReduceDriver(socket)) {
                 Window window = window(0, 60_000);
                 WindowStream inFlight = client.open();
                 for (int i = 0; i < 7; i++) {
@@ -53,7 +53,7 @@ class SampleAppProcessIT {
                 List<ReduceResponse> responses = inFlight.closeAndAwait();
 
                 assertThat(responses).hasSize(2);
-                assertThat(ReduceClient.text(responses.get(0))).startsWith("counter:8 ");
+                assertThat(RawReduceDriver.text(responses.get(0))).startsWith("counter:8 ");
                 assertThat(responses.get(1).getEOF()).isTrue();
             }
             assertThat(app.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
