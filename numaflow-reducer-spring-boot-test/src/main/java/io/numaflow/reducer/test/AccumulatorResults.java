@@ -38,7 +38,8 @@ public final class AccumulatorResults {
     }
 
     /**
-     * The key runs that ended (an OPEN to its EOF), in EOF order, each with the window its EOF carried and its
+     * The key runs (an OPEN to its EOF), in the order the platform closed them (explicit closes first, then those
+     * the stream's end closed, in the order they were opened), each with the window its EOF carried and its
      * outputs' messages.
      *
      * @return the ended runs

@@ -41,7 +41,9 @@ public final class AccumulatorStream {
 
     private final Duration runTimeout;
     private final Call call;
-    private final Map<List<String>, Run> open = new HashMap<>();
+    private final Map<List<String>, Run> open = new LinkedHashMap<>();
+    /** Runs in the order their input ended (CLOSE, or the half-close): the order of {@code runs()}. */
+    private final List<Run> closedOrder = new ArrayList<>();
     private final Map<KeyedWindow, Run> closing = new LinkedHashMap<>();
     private final Map<String, Run> runOfId = new HashMap<>();
     private final List<Run> ended = new ArrayList<>();
@@ -115,6 +117,7 @@ public final class AccumulatorStream {
                     .setEvent(Event.CLOSE).setKeyedWindow(run.window)).build());
             open.remove(keys);
             closing.put(run.window, run);
+            closedOrder.add(run);
         }
         return this;
     }
@@ -140,9 +143,10 @@ public final class AccumulatorStream {
      */
     public AccumulatorResults finish() {
         synchronized (call) {
+            closedOrder.addAll(open.values());
             call.halfClose();
             call.awaitEnd();
-            List<ClosedWindow> runs = ended.stream().map(run -> new ClosedWindow(
+            List<ClosedWindow> runs = closedOrder.stream().map(run -> new ClosedWindow(
                     new IntervalWindow(Wire.instant(run.eof.getStart()), Wire.instant(run.eof.getEnd())), run.keys,
                     run.outputs.stream().map(AccumulatedMessage::message).toList())).toList();
             return new AccumulatorResults(outputs, runs);

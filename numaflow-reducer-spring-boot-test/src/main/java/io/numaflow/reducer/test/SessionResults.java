@@ -21,7 +21,8 @@ public final class SessionResults {
     }
 
     /**
-     * The sessions that ended with an EOF, in the order their EOFs arrived.
+     * The sessions that ended, each with an EOF, in the order the platform closed them (explicit closes first,
+     * then those the stream's end closed, in the order they were opened).
      *
      * @return their final windows
      */
@@ -42,7 +43,7 @@ public final class SessionResults {
     /**
      * Every result of the stream.
      *
-     * @return the results, session by session in EOF order
+     * @return the results, session by session in close order
      */
     public List<Message> messages() {
         return bySession.values().stream().flatMap(List::stream).toList();

@@ -12,7 +12,6 @@ import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,7 +44,9 @@ public final class SessionStream {
     private static final String SLOT = "0";
 
     private final Call call;
-    private final Set<SessionWindow> live = new HashSet<>();
+    private final Set<SessionWindow> live = new LinkedHashSet<>();
+    /** Sessions in the order their input ended (CLOSE, or the half-close): the order of the results. */
+    private final List<SessionWindow> closedOrder = new ArrayList<>();
     private final Set<SessionWindow> closing = new LinkedHashSet<>();
     private final Set<SessionWindow> ended = new LinkedHashSet<>();
     private final Map<SessionWindow, SessionWindow> successors = new HashMap<>();
@@ -176,6 +177,7 @@ public final class SessionStream {
             for (SessionWindow session : sessions) {
                 if (live.remove(session)) {
                     closing.add(session);
+                    closedOrder.add(session);
                 }
             }
         }
@@ -205,11 +207,12 @@ public final class SessionStream {
         synchronized (call) {
             call.failIfBroken();
             closing.addAll(live);
+            closedOrder.addAll(live);
             live.clear();
             call.halfClose();
             call.awaitEnd();
             Map<SessionWindow, List<Message>> bySession = new LinkedHashMap<>();
-            ended.forEach(session -> bySession.put(session, new ArrayList<>()));
+            closedOrder.forEach(session -> bySession.put(session, new ArrayList<>()));
             for (Map.Entry<SessionWindow, Message> result : results) {
                 bySession.computeIfAbsent(finalWindow(result.getKey()), ignored -> new ArrayList<>())
                         .add(result.getValue());

@@ -7,8 +7,7 @@ import java.util.List;
 /**
  * What the UDF answered for an event-time run ({@link ReduceClient#eventTime(WindowKind)}), window by window.
  *
- * @param windows the windows the UDF finished, in the order they were closed (for sessions and accumulator
- *     runs: the order of their EOFs)
+ * @param windows the windows the UDF finished, in the order they were closed
  * @param late the datums the platform would drop as late: every window they belong to was already closed
  */
 public record WindowedResults(List<ClosedWindow> windows, List<Datum> late) {

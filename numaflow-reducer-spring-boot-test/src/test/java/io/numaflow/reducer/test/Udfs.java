@@ -77,4 +77,8 @@ final class Udfs {
     static String text(Message message) {
         return new String(message.value(), UTF_8);
     }
+
+    static String text(Datum datum) {
+        return new String(datum.value(), UTF_8);
+    }
 }
