@@ -109,20 +109,25 @@ class ProtocolViolationTest {
     }
 
     @Test
-    void aSessionEofBeforeItsSessionWasClosed() {
-        SessionReduceGrpc.SessionReduceImplBase eofAtOnce = new SessionReduceGrpc.SessionReduceImplBase() {
+    void aSessionEofForASessionThePlatformNeverOpened() {
+        SessionReduceGrpc.SessionReduceImplBase shiftsTheWindow = new SessionReduceGrpc.SessionReduceImplBase() {
             @Override
             public StreamObserver<SessionReduceRequest> sessionReduceFn(StreamObserver<SessionReduceResponse> out) {
-                return new Ignoring<>(request -> out.onNext(SessionReduceResponse.newBuilder()
-                        .setKeyedWindow(request.getOperation().getKeyedWindows(0)).setEOF(true).build()));
+                return new Ignoring<>(request -> {
+                    var window = request.getOperation().getKeyedWindows(0);
+                    out.onNext(SessionReduceResponse.newBuilder().setEOF(true).setKeyedWindow(window.toBuilder()
+                            .setEnd(Timestamp.newBuilder().setSeconds(window.getEnd().getSeconds() + 1))).build());
+                });
             }
         };
-        try (ReduceClient sessions = ReduceClient.serve(eofAtOnce).timeout(Duration.ofSeconds(1))) {
+        try (ReduceClient sessions = ReduceClient.serve(shiftsTheWindow).timeout(Duration.ofSeconds(1))) {
             SessionStream stream = sessions.sessions().open(SessionWindow.of(T0, T0.plusSeconds(10), "k"), bytes("1"));
 
             assertThatThrownBy(stream::finish).isInstanceOf(AssertionError.class).hasMessage(
                     "The UDF broke the Numaflow protocol: an EOF for session [2026-01-01T00:00:00Z, "
-                            + "2026-01-01T00:00:10Z) keys=[k] before it was closed");
+                            + "2026-01-01T00:00:11Z) keys=[k] slot=\"0\", which the platform never opened: every "
+                            + "response must echo its session's keyed window (start, end, slot \"0\", keys) unchanged; "
+                            + "open sessions: [[2026-01-01T00:00:00Z, 2026-01-01T00:00:10Z) keys=[k]], closing: []");
         }
     }
 
