@@ -83,23 +83,25 @@ final class SessionWindower implements EventTimeWindower {
                 results.messages(session))).toList();
     }
 
-    /** Closes {@code expired} (one key's), merging those that overlap, or into a still open one they overlap. */
+    /**
+     * Closes {@code expired} (one key's), merging those that overlap, or into a still open one they overlap.
+     * Groups are found latest first, as the platform does, and closed earliest first: they are disjoint, so the
+     * order only decides the order of the results.
+     */
     private void close(List<SessionWindow> stillOpen, List<SessionWindow> expired) {
         List<SessionWindow> latestFirst = new ArrayList<>(expired);
         latestFirst.sort(BY_END.reversed());
-        List<SessionWindow> group = new ArrayList<>();
+        List<List<SessionWindow>> groups = new ArrayList<>();
         Instant groupStart = null;
         for (SessionWindow session : latestFirst) {
-            if (!group.isEmpty() && session.end().isBefore(groupStart)) {
-                closeGroup(stillOpen, group);
-                group = new ArrayList<>();
+            if (groups.isEmpty() || session.end().isBefore(groupStart)) {
+                groups.add(0, new ArrayList<>());
+                groupStart = session.start();
             }
-            groupStart = group.isEmpty() || session.start().isBefore(groupStart) ? session.start() : groupStart;
-            group.add(session);
+            groups.get(0).add(session);
+            groupStart = session.start().isBefore(groupStart) ? session.start() : groupStart;
         }
-        if (!group.isEmpty()) {
-            closeGroup(stillOpen, group);
-        }
+        groups.forEach(group -> closeGroup(stillOpen, group));
     }
 
     private void closeGroup(List<SessionWindow> stillOpen, List<SessionWindow> group) {

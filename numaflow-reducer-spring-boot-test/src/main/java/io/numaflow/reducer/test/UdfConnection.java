@@ -10,7 +10,6 @@ import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import io.numaflow.reducer.autoconfigure.ServerInfoFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -88,7 +87,7 @@ final class UdfConnection implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch " + serverInfoFile, e);
-        } catch (InterruptedException | ClosedWatchServiceException e) {
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + serverInfoFile, e);
         }

@@ -123,11 +123,12 @@ class ProtocolViolationTest {
         try (ReduceClient sessions = ReduceClient.serve(shiftsTheWindow).timeout(Duration.ofSeconds(1))) {
             SessionStream stream = sessions.sessions().open(SessionWindow.of(T0, T0.plusSeconds(10), "k"), bytes("1"));
 
-            assertThatThrownBy(stream::finish).isInstanceOf(AssertionError.class).hasMessage(
+            // whether the session is still open or already closing depends on when the EOF arrives
+            assertThatThrownBy(stream::finish).isInstanceOf(AssertionError.class).hasMessageStartingWith(
                     "The UDF broke the Numaflow protocol: an EOF for session [2026-01-01T00:00:00Z, "
                             + "2026-01-01T00:00:11Z) keys=[k] slot=\"0\", which the platform never opened: every "
                             + "response must echo its session's keyed window (start, end, slot \"0\", keys) unchanged; "
-                            + "open sessions: [[2026-01-01T00:00:00Z, 2026-01-01T00:00:10Z) keys=[k]], closing: []");
+                            + "open sessions: ").hasMessageContaining("[2026-01-01T00:00:00Z, 2026-01-01T00:00:10Z) keys=[k]");
         }
     }
 
