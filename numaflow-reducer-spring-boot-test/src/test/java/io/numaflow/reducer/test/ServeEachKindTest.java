@@ -89,8 +89,9 @@ class ServeEachKindTest {
                     .append(List.of("k"), bytes("4"), T0.plusSeconds(4)) // a new run of k
                     .finish();
 
+            // the two runs of k have handlers of their own: their outputs interleave in any order
             assertThat(results.outputs(List.of("k"))).extracting(output -> Udfs.text(output.message()))
-                    .containsExactly("1", "2", "4");
+                    .containsExactlyInAnyOrder("1", "2", "4");
             AccumulatedMessage second = results.outputs().stream().filter(o -> o.id().equals("my-id")).findFirst()
                     .orElseThrow();
             assertThat(second.eventTime()).isEqualTo(T0.plusSeconds(2));
