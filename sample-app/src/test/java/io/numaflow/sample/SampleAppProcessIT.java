@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SampleAppProcessIT {
 
-    static final Duration PATIENCE = ReduceClient.DEFAULT_TIMEOUT;
+    /** A JVM starting a fat jar on a loaded CI machine: generous, it only bounds a hang. */
+    static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @TempDir
     Path dir;
@@ -38,7 +39,8 @@ class SampleAppProcessIT {
                 "--numaflow.reducer.shutdown-grace-period=30s")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile()).start();
         try {
-            try (ReduceClient client = ReduceClient.connect(socket, serverInfo)) { // waits for the handshake
+            // connects once the handshake is written, as the platform does
+            try (ReduceClient client = ReduceClient.connect(socket, serverInfo).timeout(PATIENCE)) {
                 AlignedWindow inFlight = client.window(Instant.EPOCH, Duration.ofMinutes(1));
                 for (int i = 0; i < 7; i++) {
                     inFlight.send(List.of("k"), "v".getBytes(UTF_8));
