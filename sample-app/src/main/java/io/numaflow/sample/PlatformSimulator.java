@@ -1,27 +1,23 @@
 package io.numaflow.sample;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.numaflow.reducer.autoconfigure.NumaflowReducerProperties;
-import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import io.numaflow.reducer.autoconfigure.UdfKind;
+import io.numaflow.reducer.test.AlignedWindow;
+import io.numaflow.reducer.test.ReduceClient;
+import io.numaflow.reducer.test.WindowResult;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -36,9 +32,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code demo} profile of the counter {@code Reducer} (styles {@code function} and {@code class}): plays the Numaflow platform against this very UDF, so that one command shows
- * real reduce work on a laptop. It waits for the server-info handshake, opens one {@code ReduceFn} stream per
- * window as the platform does (OPEN then APPEND per key, half-close, results then EOF), prints each window's
- * results, checks the counts, and stops the application (exit status 1 if a count was wrong).
+ * real reduce work on a laptop. With the test kit's {@link ReduceClient} it waits for the server-info
+ * handshake, opens one {@code ReduceFn} stream per window as the platform does (OPEN then APPEND per key,
+ * half-close, results then EOF, all checked), prints each window's results, checks the counts, and stops the
+ * application (exit status 1 if a count was wrong or the UDF broke the protocol).
  */
 @Component
 @Profile("demo")
@@ -47,7 +44,8 @@ import org.springframework.stereotype.Component;
 class PlatformSimulator implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(PlatformSimulator.class);
-    private static final long WINDOW_MILLIS = 60_000;
+    private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final Instant FIRST_WINDOW = Instant.parse("2026-01-01T00:00:00Z");
 
     private final NumaflowReducerProperties properties;
     private final ConfigurableApplicationContext context;
@@ -59,22 +57,54 @@ class PlatformSimulator implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        String handshake = Files.readString(properties.serverInfoFile());
-        log.info("Platform simulator: server-info file says {}", handshake);
-        boolean allCorrect = true;
-        try (DemoPlatform platform = new DemoPlatform(properties.socketPath())) {
-            // Three windows, open at once as the platform keeps them; key i of window w gets (w + 1) * (i + 1) datums.
-            List<CompletableFuture<Boolean>> windows = new ArrayList<>();
-            for (int w = 0; w < 3; w++) {
-                windows.add(sendWindow(platform.channel(), w));
-            }
-            for (CompletableFuture<Boolean> window : windows) {
-                allCorrect &= window.get(60, TimeUnit.SECONDS);
-            }
+        log.info("Platform simulator: server-info file says {}",
+                Files.readString(properties.serverInfoFileFor(UdfKind.REDUCER)));
+        boolean allCorrect;
+        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.REDUCER),
+                properties.serverInfoFileFor(UdfKind.REDUCER))) {
+            allCorrect = sendThreeWindows(platform);
+        } catch (AssertionError protocolBroken) {
+            log.error("Platform simulator: {}", protocolBroken.getMessage());
+            allCorrect = false;
         }
         printMetrics();
         log.info(allCorrect ? "Platform simulator: every count is right. Stopping." : "Platform simulator: WRONG COUNTS");
         DemoPlatform.exit(context, allCorrect);
+    }
+
+    /** Three windows, open at once as the platform keeps them; key i of window w gets (w + 1) * (i + 1) datums. */
+    private static boolean sendThreeWindows(ReduceClient platform) {
+        List<AlignedWindow> windows = new ArrayList<>();
+        for (int w = 0; w < 3; w++) {
+            AlignedWindow window = platform.window(FIRST_WINDOW.plus(WINDOW.multipliedBy(w)), WINDOW);
+            expected(w).forEach((key, count) -> {
+                for (int n = 0; n < count; n++) {
+                    Instant eventTime = window.window().start().plusMillis(n);
+                    window.send(List.of(key), ("reading@" + eventTime.toEpochMilli()).getBytes(UTF_8), eventTime,
+                            eventTime.minusMillis(1));
+                }
+            });
+            windows.add(window);
+        }
+        boolean allCorrect = true;
+        for (int w = 0; w < windows.size(); w++) {
+            WindowResult result = windows.get(w).close(); // the window closes: results, then its EOF
+            for (Map.Entry<String, Integer> key : expected(w).entrySet()) {
+                List<String> answers = result.messages(List.of(key.getKey())).stream()
+                        .map(message -> new String(message.value(), UTF_8)).toList();
+                log.info("window {} key {} -> {}", w, key.getKey(), answers);
+                allCorrect &= answers.size() == 1 && answers.get(0).startsWith("counter:" + key.getValue() + " ");
+            }
+        }
+        return allCorrect;
+    }
+
+    private static Map<String, Integer> expected(int w) {
+        Map<String, Integer> expected = new TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            expected.put("sensor-" + (char) ('a' + i), (w + 1) * (i + 1));
+        }
+        return expected;
     }
 
     /** What an operator would scrape: the reducer's own meters on the management port. */
@@ -88,63 +118,5 @@ class PlatformSimulator implements ApplicationRunner {
                 HttpResponse.BodyHandlers.ofString()).body();
         scrape.lines().filter(line -> line.startsWith("numaflow_reducer_") && !line.contains("_bucket"))
                 .forEach(line -> log.info("GET /actuator/prometheus -> {}", line));
-    }
-
-    private CompletableFuture<Boolean> sendWindow(ManagedChannel channel, int w) {
-        long start = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli() + w * WINDOW_MILLIS;
-        Window window = Window.newBuilder().setStart(timestamp(start)).setEnd(timestamp(start + WINDOW_MILLIS))
-                .setSlot("slot-0").build();
-        Map<String, Integer> expected = new TreeMap<>();
-        for (int i = 0; i < 3; i++) {
-            expected.put("sensor-" + (char) ('a' + i), (w + 1) * (i + 1));
-        }
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        Map<String, String> results = new TreeMap<>();
-        StreamObserver<ReduceRequest> requests = ReduceGrpc.newStub(channel).reduceFn(new StreamObserver<>() {
-            @Override
-            public void onNext(ReduceResponse response) {
-                if (!response.getEOF()) {
-                    results.put(response.getResult().getKeys(0), response.getResult().getValue().toStringUtf8());
-                }
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                log.error("Window {} failed", w, error);
-                done.complete(false);
-            }
-
-            @Override
-            public void onCompleted() {
-                boolean correct = true;
-                for (Map.Entry<String, Integer> key : expected.entrySet()) {
-                    String result = results.get(key.getKey());
-                    log.info("window {} key {} -> {}", w, key.getKey(), result);
-                    correct &= result != null && result.startsWith("counter:" + key.getValue() + " ");
-                }
-                done.complete(correct);
-            }
-        });
-        expected.forEach((key, count) -> {
-            for (int n = 0; n < count; n++) {
-                requests.onNext(request(n == 0 ? Event.OPEN : Event.APPEND, window, key, start + n));
-            }
-        });
-        requests.onCompleted(); // the window closes
-        return done;
-    }
-
-    private static ReduceRequest request(Event event, Window window, String key, long eventTime) {
-        return ReduceRequest.newBuilder()
-                .setOperation(ReduceRequest.WindowOperation.newBuilder().setEvent(event).addWindows(window))
-                .setPayload(ReduceRequest.Payload.newBuilder().addKeys(key)
-                        .setValue(ByteString.copyFromUtf8("reading@" + eventTime))
-                        .setEventTime(timestamp(eventTime)).setWatermark(timestamp(eventTime - 1)))
-                .build();
-    }
-
-    private static Timestamp timestamp(long millis) {
-        Instant instant = Instant.ofEpochMilli(millis);
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

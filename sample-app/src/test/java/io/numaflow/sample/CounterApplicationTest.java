@@ -1,15 +1,15 @@
 package io.numaflow.sample;
 
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.test.AlignedWindow;
+import io.numaflow.reducer.test.AutoConfigureReduceClient;
 import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.numaflow.reducer.test.WindowResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -17,61 +17,44 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.context.ApplicationContext;
 
-/** The sample app as deployed: the counter over the real socket, and what an operator scrapes. */
+/** The sample app as deployed: the counter driven as the platform drives it, and what an operator scrapes. */
 class CounterApplicationTest {
 
-    static final Path DIR;
-
-    static {
-        try {
-            DIR = Files.createTempDirectory("counter-app");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
+    /** One window: five datums of key "a", one of key "b". */
+    static WindowResult countWindow(ReduceClient platform) {
+        AlignedWindow window = platform.window(Instant.parse("2026-01-01T00:00:00Z"), Duration.ofMinutes(1));
+        for (int i = 0; i < 5; i++) {
+            window.send(List.of("a"), "v".getBytes(UTF_8));
         }
+        return window.send(List.of("b"), "v".getBytes(UTF_8)).close();
     }
 
-    static void paths(DynamicPropertyRegistry registry, String name) {
-        registry.add("numaflow.reducer.socket-path", () -> DIR.resolve(name + ".sock").toString());
-        registry.add("numaflow.reducer.server-info-file", () -> DIR.resolve(name + "-info").toString());
-        registry.add("numaflow.reducer.error-dir", () -> DIR.resolve("errors").toString());
-    }
-
-    static List<ReduceResponse> countWindow(Path socket) throws Exception {
-        try (ReduceClient client = new ReduceClient(socket)) {
-            Window window = window(1_767_225_600_000L, 1_767_225_660_000L);
-            WindowStream stream = client.open();
-            for (int i = 0; i < 5; i++) {
-                stream.send(window, List.of("a"), "v");
-            }
-            stream.send(window, List.of("b"), "v");
-            return stream.closeAndAwait();
-        }
+    static String text(Message message) {
+        return new String(message.value(), UTF_8);
     }
 
     @Nested
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
     @AutoConfigureObservability // tests turn metric exporters off unless asked: this is the Prometheus one
+    @AutoConfigureReduceClient
     class FunctionStyle {
 
-        @DynamicPropertySource
-        static void properties(DynamicPropertyRegistry registry) {
-            paths(registry, "function");
-        }
+        @Autowired
+        ReduceClient platform;
 
         @Autowired
         TestRestTemplate http;
 
         @Test
-        void countsEachGroupAndIsScrapedAndHealthy() throws Exception {
-            List<ReduceResponse> responses = countWindow(DIR.resolve("function.sock"));
+        void countsEachGroupAndIsScrapedAndHealthy() {
+            WindowResult result = countWindow(platform);
 
-            assertThat(responses.subList(0, 2)).extracting(ReduceClient::text).containsExactlyInAnyOrder(
-                    "counter:5 interval_window_start:2026-01-01T00:00:00Z interval_window_end:2026-01-01T00:01:00Z",
+            assertThat(result.messages(List.of("a"))).extracting(CounterApplicationTest::text).containsExactly(
+                    "counter:5 interval_window_start:2026-01-01T00:00:00Z interval_window_end:2026-01-01T00:01:00Z");
+            assertThat(result.messages(List.of("b"))).extracting(CounterApplicationTest::text).containsExactly(
                     "counter:1 interval_window_start:2026-01-01T00:00:00Z interval_window_end:2026-01-01T00:01:00Z");
-            assertThat(responses.get(2).getEOF()).isTrue();
 
             String scrape = http.getForObject("/actuator/prometheus", String.class);
             assertThat(scrape).contains("numaflow_reducer_datums_received_total 6.0",
@@ -85,26 +68,24 @@ class CounterApplicationTest {
     }
 
     @Nested
-    @SpringBootTest(properties = "sample.style=class")
+    @SpringBootTest(properties = {"sample.style=class", "server.port=0"})
+    @AutoConfigureReduceClient
     class ClassStyle {
 
-        @DynamicPropertySource
-        static void properties(DynamicPropertyRegistry registry) {
-            paths(registry, "class");
-            registry.add("server.port", () -> "0");
-        }
+        @Autowired
+        ApplicationContext context;
 
         @Autowired
-        org.springframework.context.ApplicationContext context;
+        ReduceClient platform;
 
         @Test
-        void aPrototypeStatefulCounterPerGroupGivesTheSameCounts() throws Exception {
+        void aPrototypeStatefulCounterPerGroupGivesTheSameCounts() {
             assertThat(context.getBeanNamesForType(io.numaflow.reducer.Reducer.class))
                     .containsExactly("statefulCounter");
 
-            List<ReduceResponse> responses = countWindow(DIR.resolve("class.sock"));
+            WindowResult result = countWindow(platform);
 
-            assertThat(responses.subList(0, 2)).extracting(ReduceClient::text)
+            assertThat(result.messages()).extracting(CounterApplicationTest::text)
                     .extracting(text -> text.substring(0, text.indexOf(' ')))
                     .containsExactlyInAnyOrder("counter:5", "counter:1");
         }

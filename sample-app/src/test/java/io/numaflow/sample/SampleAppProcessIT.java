@@ -1,16 +1,16 @@
 package io.numaflow.sample;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.numaflow.reducer.test.AlignedWindow;
 import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import io.numaflow.reducer.test.WindowResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SampleAppProcessIT {
 
-    private static final java.time.Duration STARTUP_PATIENCE = java.time.Duration.ofMinutes(3);
+    /** A JVM starting a fat jar on a loaded CI machine: generous, it only bounds a hang. */
+    static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @TempDir
     Path dir;
@@ -38,26 +39,22 @@ class SampleAppProcessIT {
                 "--numaflow.reducer.shutdown-grace-period=30s")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile()).start();
         try {
-            // A JVM and Spring Boot starting on a busy 2-core machine can take most of a minute.
-            await().atMost(STARTUP_PATIENCE).until(() -> Files.exists(serverInfo)
-                    && Files.readString(serverInfo).endsWith("U+005C__END__"));
-            try (ReduceClient client = new ReduceClient(socket)) {
-                Window window = window(0, 60_000);
-                WindowStream inFlight = client.open();
+            // connects once the handshake is written, as the platform does
+            try (ReduceClient client = ReduceClient.connect(socket, serverInfo).timeout(PATIENCE)) {
+                AlignedWindow inFlight = client.window(Instant.EPOCH, Duration.ofMinutes(1));
                 for (int i = 0; i < 7; i++) {
-                    inFlight.send(window, List.of("k"), "v");
+                    inFlight.send(List.of("k"), "v".getBytes(UTF_8));
                 }
                 await().atMost(PATIENCE).until(() -> Files.readString(dir.resolve("app.log"))
                         .contains("numaflow-reducer")); // the group's reducer thread is running
 
                 app.destroy(); // SIGTERM
                 await().atMost(PATIENCE).until(() -> !Files.exists(socket)); // no new connections from here on
-                inFlight.send(window, List.of("k"), "v");
-                List<ReduceResponse> responses = inFlight.closeAndAwait();
+                inFlight.send(List.of("k"), "v".getBytes(UTF_8));
+                WindowResult result = inFlight.close(); // its results, then its EOF, then OK
 
-                assertThat(responses).hasSize(2);
-                assertThat(ReduceClient.text(responses.get(0))).startsWith("counter:8 ");
-                assertThat(responses.get(1).getEOF()).isTrue();
+                assertThat(result.messages()).hasSize(1);
+                assertThat(new String(result.messages().get(0).value(), UTF_8)).startsWith("counter:8 ");
             }
             assertThat(app.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(app.exitValue()).isIn(0, 143);

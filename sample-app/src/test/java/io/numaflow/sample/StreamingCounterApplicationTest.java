@@ -1,51 +1,50 @@
 package io.numaflow.sample;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
+import io.numaflow.reducer.Message;
 import io.numaflow.reducer.ReduceStreamer;
+import io.numaflow.reducer.test.AlignedWindow;
+import io.numaflow.reducer.test.AutoConfigureReduceClient;
 import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
-import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import io.numaflow.reducer.test.WindowResult;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The sample app with {@code sample.style=streaming}: running counts reach the platform before the window closes. */
 @SpringBootTest(properties = {"sample.style=streaming", "server.port=0"})
+@AutoConfigureReduceClient
 class StreamingCounterApplicationTest {
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        CounterApplicationTest.paths(registry, "streaming");
-    }
 
     @Autowired
     ApplicationContext context;
 
-    @Test
-    void sendsRunningCountsWhileTheWindowIsOpenAndTheTotalAtItsClose() throws Exception {
-        assertThat(context.getBeanNamesForType(ReduceStreamer.class)).containsExactly("streamingCounter");
-        try (ReduceClient client = new ReduceClient(CounterApplicationTest.DIR.resolve("streaming.sock"))) {
-            Window window = window(1_767_225_600_000L, 1_767_225_660_000L);
-            WindowStream stream = client.open();
-            for (int i = 0; i < 11; i++) {
-                stream.send(window, List.of("a"), "v");
-            }
-            await().atMost(PATIENCE).until(() -> stream.responses().size() == 2);
-            assertThat(stream.status()).as("the window is still open").isNotDone();
+    @Autowired
+    ReduceClient platform;
 
-            List<ReduceResponse> responses = stream.closeAndAwait();
-            assertThat(responses).extracting(ReduceClient::text)
-                    .containsExactly("so-far:5", "so-far:10", "counter:11", "");
-            assertThat(responses.get(3).getEOF()).isTrue();
+    @Test
+    void sendsRunningCountsWhileTheWindowIsOpenAndTheTotalAtItsClose() {
+        assertThat(context.getBeanNamesForType(ReduceStreamer.class)).containsExactly("streamingCounter");
+        AlignedWindow window = platform.window(Instant.parse("2026-01-01T00:00:00Z"), Duration.ofMinutes(1));
+        for (int i = 0; i < 11; i++) {
+            window.send(List.of("a"), "v".getBytes(UTF_8));
         }
+
+        assertThat(window.awaitResults(2)).as("before the window closes").extracting(StreamingCounterApplicationTest::text)
+                .containsExactly("so-far:5", "so-far:10");
+
+        WindowResult result = window.close();
+        assertThat(result.messages(List.of("a"))).extracting(StreamingCounterApplicationTest::text)
+                .containsExactly("so-far:5", "so-far:10", "counter:11");
+    }
+
+    private static String text(Message message) {
+        return new String(message.value(), UTF_8);
     }
 }

@@ -1,6 +1,6 @@
 package io.numaflow.reducer.autoconfigure;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,9 +13,9 @@ import io.numaflow.reducer.AccumulatorOutput;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.engine.AccumulatorService;
-import io.numaflow.reducer.test.AccumulatorClient;
-import io.numaflow.reducer.test.AccumulatorClient.KeyStream;
-import io.numaflow.reducer.test.TestApplications;
+import io.numaflow.reducer.wire.AccumulatorClient;
+import io.numaflow.reducer.wire.AccumulatorClient.KeyStream;
+import io.numaflow.reducer.wire.TestApplications;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.numaflow.reducer.autoconfigure;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,9 +11,9 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.TestApplications;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.TestApplications;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ class ObservabilityTest {
     void metersCountAKnownWorkloadAndHealthSaysServing(CapturedOutput output) throws Exception {
         Path socket = dir.resolve("run/reduce.sock");
         try (ConfigurableApplicationContext context = TestApplications.start(dir, CounterWithBoom.class);
-                ReduceClient client = new ReduceClient(socket)) {
+                RawReduceDriver client = new RawReduceDriver(socket)) {
             Window window = window(0, 60_000);
             WindowStream good = client.open();
             for (int i = 0; i < 12; i++) {

@@ -1,8 +1,8 @@
 package io.numaflow.reducer.autoconfigure;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.text;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.text;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,9 +16,9 @@ import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.TestApplications;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.TestApplications;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Files;
@@ -58,7 +58,7 @@ class ReducerApplicationTest {
     @Test
     void handshakeReadinessAndAWindowWithAFreshReducerPerGroup() throws Exception {
         try (ConfigurableApplicationContext context = start(PrototypeCounterApp.class);
-                ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+                RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
             String info = Files.readString(dir.resolve("run/reducer-server-info"), UTF_8);
             assertThat(info).endsWith("U+005C__END__");
             JsonNode json = new ObjectMapper().readTree(info.substring(0, info.length() - "U+005C__END__".length()));
@@ -77,7 +77,7 @@ class ReducerApplicationTest {
             List<ReduceResponse> responses = stream.closeAndAwait();
 
             assertThat(responses).hasSize(4);
-            assertThat(responses.subList(0, 3)).extracting(ReduceClient::text).containsOnly("3");
+            assertThat(responses.subList(0, 3)).extracting(RawReduceDriver::text).containsOnly("3");
             assertThat(responses.get(3).getEOF()).isTrue();
             assertThat(PrototypeCounter.INSTANCES).as("one instance per (window, keys) group").hasSize(3);
         }
@@ -89,7 +89,7 @@ class ReducerApplicationTest {
     @Test
     void aReduceStreamerAppSendsResultsBeforeTheWindowCloses() throws Exception {
         try (ConfigurableApplicationContext context = start(StreamerApp.class);
-                ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+                RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
             String info = Files.readString(dir.resolve("run/reducer-server-info"), UTF_8);
             assertThat(info).contains("\"minimum_numaflow_version\":\"1.4.0-z\"").endsWith("U+005C__END__");
             assertThat(client.isReady()).isTrue();
@@ -100,7 +100,7 @@ class ReducerApplicationTest {
             assertThat(stream.status()).as("still open").isNotDone();
 
             List<ReduceResponse> responses = stream.closeAndAwait();
-            assertThat(responses).extracting(ReduceClient::text).containsExactly("echo:a", "echo:b", "");
+            assertThat(responses).extracting(RawReduceDriver::text).containsExactly("echo:a", "echo:b", "");
             assertThat(responses.get(2).getEOF()).isTrue();
             assertThat(responses).allSatisfy(r -> assertThat(r.getWindow()).isEqualTo(window));
         }
@@ -110,7 +110,7 @@ class ReducerApplicationTest {
     void shutdownStopsTakingStreamsAndDrainsTheInFlightWindow() throws Exception {
         ConfigurableApplicationContext context = start(GatedCounterApp.class,
                 "numaflow.reducer.shutdown-grace-period=30s");
-        try (ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+        try (RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
             Window window = window(0, 60_000);
             WindowStream inFlight = client.open();
             for (int i = 0; i < 5; i++) {
@@ -144,7 +144,7 @@ class ReducerApplicationTest {
     void aReducerThatNeverReturnsHoldsUpNeitherOtherStreamsNorShutdownBeyondTheGracePeriod() throws Exception {
         ConfigurableApplicationContext context = start(StuckReducerApp.class,
                 "numaflow.reducer.shutdown-grace-period=1s");
-        try (ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+        try (RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
             WindowStream stuck = client.open().send(window(0, 1000), List.of("stuck"), "v").halfClose();
             List<ReduceResponse> other = client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
             assertThat(text(other.get(0))).isEqualTo("1");
@@ -170,7 +170,7 @@ class ReducerApplicationTest {
         for (boolean enabled : new boolean[] {false, true}) {
             try (ConfigurableApplicationContext context = start(ThreadRecordingApp.class,
                     "spring.threads.virtual.enabled=" + enabled);
-                    ReduceClient client = new ReduceClient(dir.resolve("run/reduce.sock"))) {
+                    RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
                 ThreadRecordingApp.THREADS.clear();
                 client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
 

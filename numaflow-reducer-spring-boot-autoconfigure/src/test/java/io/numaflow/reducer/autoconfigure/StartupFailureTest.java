@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.TestApplications;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.TestApplications;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -93,7 +93,7 @@ class StartupFailureTest {
 
             assertThat(output).contains("is the socket of a running process (it accepts connections);"
                     + " refusing to take it over");
-            try (ReduceClient client = new ReduceClient(socket)) {
+            try (RawReduceDriver client = new RawReduceDriver(socket)) {
                 assertThat(client.isReady()).as("the first instance still serves").isTrue();
             }
         }
@@ -110,7 +110,7 @@ class StartupFailureTest {
 
         try (ConfigurableApplicationContext context = start(OneReducer.class, "numaflow.reducer.socket-path=" + socket,
                 "numaflow.reducer.server-info-file=" + dir.resolve("dead/info"));
-                ReduceClient client = new ReduceClient(socket)) {
+                RawReduceDriver client = new RawReduceDriver(socket)) {
             assertThat(client.isReady()).isTrue();
             assertThat(output).contains("Removed the dead socket " + socket);
         }

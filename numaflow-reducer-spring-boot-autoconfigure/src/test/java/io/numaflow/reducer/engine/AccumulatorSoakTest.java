@@ -1,12 +1,12 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.numaflow.reducer.test.AccumulatorClient;
-import io.numaflow.reducer.test.AccumulatorClient.KeyStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.AccumulatorClient;
+import io.numaflow.reducer.wire.AccumulatorClient.KeyStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import java.nio.file.Path;
 import java.time.Clock;

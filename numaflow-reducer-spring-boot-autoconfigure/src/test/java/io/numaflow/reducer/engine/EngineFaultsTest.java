@@ -1,9 +1,9 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.request;
-import static io.numaflow.reducer.test.ReduceClient.text;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.request;
+import static io.numaflow.reducer.wire.RawReduceDriver.text;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,9 +13,9 @@ import io.grpc.Status;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
@@ -52,7 +52,7 @@ class EngineFaultsTest {
 
     private GroupExecutor executor;
     private UdsReduceServer server;
-    private ReduceClient client;
+    private RawReduceDriver client;
     private final AtomicReference<Reducer> reducer = new AtomicReference<>(ReduceServiceTest.COUNTER);
     private final CountingListener listener = new CountingListener();
 
@@ -62,7 +62,7 @@ class EngineFaultsTest {
         ReduceService service = ReduceService.reducer(() -> reducer.get(), new EngineSettings(executor,
                 new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener));
         server = new UdsReduceServer(dir.resolve("faults.sock"), service, 2, MAX_MESSAGE);
-        client = new ReduceClient(dir.resolve("faults.sock"));
+        client = new RawReduceDriver(dir.resolve("faults.sock"));
     }
 
     @AfterEach

@@ -1,9 +1,9 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.request;
-import static io.numaflow.reducer.test.ReduceClient.text;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.request;
+import static io.numaflow.reducer.wire.RawReduceDriver.text;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,9 +13,9 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
@@ -77,7 +77,7 @@ class RandomProtocolTest {
                         ReduceService.reducer(() -> REDUCER, new EngineSettings(executor,
                                 new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener)),
                         1 + random.nextInt(3), MAX_MESSAGE);
-                ReduceClient client = new ReduceClient(dir.resolve("random.sock"))) {
+                RawReduceDriver client = new RawReduceDriver(dir.resolve("random.sock"))) {
             for (int batch = 0; batch < 6; batch++) {
                 List<Run> runs = new ArrayList<>();
                 for (int s = 0; s < 8; s++) {

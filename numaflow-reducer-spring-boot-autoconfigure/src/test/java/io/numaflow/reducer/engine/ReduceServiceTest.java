@@ -1,9 +1,9 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.request;
-import static io.numaflow.reducer.test.ReduceClient.text;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.request;
+import static io.numaflow.reducer.wire.RawReduceDriver.text;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,9 +14,9 @@ import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.Reducer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
@@ -64,11 +64,11 @@ class ReduceServiceTest {
         }
     }
 
-    private ReduceClient serve(Reducer reducer) throws Exception {
+    private RawReduceDriver serve(Reducer reducer) throws Exception {
         return serve(reducer, 4, EngineSettings.DEFAULT_GROUP_BUFFER);
     }
 
-    private ReduceClient serve(Reducer reducer, int transportThreads, int groupBuffer) throws Exception {
+    private RawReduceDriver serve(Reducer reducer, int transportThreads, int groupBuffer) throws Exception {
         GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
         ReduceService service = ReduceService.reducer(() -> reducer, new EngineSettings(executor,
                 new UdfErrorReporter("test-udf", dir.resolve("errors"), Clock.systemUTC()),
@@ -76,7 +76,7 @@ class ReduceServiceTest {
         Path socket = dir.resolve("reduce.sock");
         closeables.add(executor);
         closeables.add(new UdsReduceServer(socket, service, transportThreads, 4 * 1024 * 1024));
-        ReduceClient client = new ReduceClient(socket);
+        RawReduceDriver client = new RawReduceDriver(socket);
         closeables.add(client);
         return client;
     }
@@ -100,7 +100,7 @@ class ReduceServiceTest {
 
     @Test
     void interleavedKeysAreGroupedAndEachGroupCountedWithOneEofLast() throws Exception {
-        ReduceClient client = serve(COUNTER);
+        RawReduceDriver client = serve(COUNTER);
         Window window = window(60_000, 120_000, "slot-7");
         WindowStream stream = client.open();
         for (int i = 0; i < 30; i++) {
@@ -120,7 +120,7 @@ class ReduceServiceTest {
     void datumsArriveInOrderWithTheirFieldsAndTheWindowInMetadata() throws Exception {
         AtomicReference<List<Datum>> seen = new AtomicReference<>();
         AtomicReference<Metadata> metadata = new AtomicReference<>();
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             List<Datum> all = new ArrayList<>();
             datums.forEach(all::add);
             seen.set(all);
@@ -152,7 +152,7 @@ class ReduceServiceTest {
 
     @Test
     void threeWindowsInOneStreamEachGetTheirResultsThenTheirOwnEof() throws Exception {
-        ReduceClient client = serve(COUNTER);
+        RawReduceDriver client = serve(COUNTER);
         List<Window> windows = List.of(window(0, 60_000), window(60_000, 120_000), window(120_000, 180_000));
         WindowStream stream = client.open();
         for (int i = 0; i < 60; i++) {
@@ -175,7 +175,7 @@ class ReduceServiceTest {
 
     @Test
     void twentyConcurrentStreamsEachGetTheirOwnWindowResults() throws Exception {
-        ReduceClient client = serve(COUNTER);
+        RawReduceDriver client = serve(COUNTER);
         List<WindowStream> streams = new ArrayList<>();
         for (int s = 0; s < 20; s++) {
             streams.add(client.open());
@@ -198,7 +198,7 @@ class ReduceServiceTest {
 
     @Test
     void tenThousandKeysCompleteWithOneTransportThread() throws Exception {
-        ReduceClient client = serve(COUNTER, 1, EngineSettings.DEFAULT_GROUP_BUFFER);
+        RawReduceDriver client = serve(COUNTER, 1, EngineSettings.DEFAULT_GROUP_BUFFER);
         Window window = window(0, 60_000);
         WindowStream stream = client.open();
         for (int key = 0; key < 10_000; key++) {
@@ -216,7 +216,7 @@ class ReduceServiceTest {
 
     @Test
     void appendWithoutOpenOpensTheGroupAndCloseIsNeverData() throws Exception {
-        ReduceClient client = serve(COUNTER);
+        RawReduceDriver client = serve(COUNTER);
         Window window = window(0, 60_000);
         ReduceRequest close = ReduceRequest.newBuilder()
                 .setOperation(ReduceRequest.WindowOperation.newBuilder().setEvent(Event.CLOSE).addWindows(window))
@@ -237,7 +237,7 @@ class ReduceServiceTest {
 
     @Test
     void everyMessageOfAResultIsSentWithItsKeysAndTagsAndDropIsTagged() throws Exception {
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             datums.forEach(d -> { });
             return Messages.of(
                             new Message("even".getBytes(UTF_8), List.of("out-1"), List.of("even", "all")),
@@ -260,7 +260,7 @@ class ReduceServiceTest {
 
     @Test
     void earlyReturnDiscardsTheRestWithoutStallingTheStream() throws Exception {
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             int n = 0;
             for (Datum d : datums) {
                 if (++n == 3) {
@@ -287,7 +287,7 @@ class ReduceServiceTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<GroupTask> slowGroup = new AtomicReference<>();
         int buffer = 32;
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             release.await();
             long n = 0;
             for (Datum ignored : datums) {
@@ -350,7 +350,7 @@ class ReduceServiceTest {
         closeables.add(new UdsReduceServer(socket, ReduceService.reducer(() -> reducer, new EngineSettings(
                 onePooledThread, new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE)), 1,
                 1024 * 1024));
-        ReduceClient client = new ReduceClient(socket);
+        RawReduceDriver client = new RawReduceDriver(socket);
         closeables.add(client);
         Window window = window(0, 60_000);
         WindowStream stream = client.open().send(window, List.of("first"), "v");
@@ -370,7 +370,7 @@ class ReduceServiceTest {
         Set<Thread> before = ReducerThreads.now();
         CountDownLatch started = new CountDownLatch(10);
         CountDownLatch ended = new CountDownLatch(10);
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             started.countDown();
             try {
                 return COUNTER.reduce(keys, datums, md); // blocks until the window closes or the stream ends
@@ -401,7 +401,7 @@ class ReduceServiceTest {
     void aReducerBlockedElsewhereIsInterruptedByACancel() throws Exception {
         CountDownLatch blocked = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
-        ReduceClient client = serve((keys, datums, md) -> {
+        RawReduceDriver client = serve((keys, datums, md) -> {
             blocked.countDown();
             try {
                 new CountDownLatch(1).await();
@@ -436,7 +436,7 @@ class ReduceServiceTest {
         }, new EngineSettings(executor, new UdfErrorReporter(null, dir, Clock.systemUTC()), ReduceListener.NONE));
         Path socket = dir.resolve("prototype.sock");
         closeables.add(new UdsReduceServer(socket, service, 2, 1024 * 1024));
-        ReduceClient client = new ReduceClient(socket);
+        RawReduceDriver client = new RawReduceDriver(socket);
         closeables.add(client);
         Window window = window(0, 1000);
         WindowStream stream = client.open();

@@ -1,9 +1,9 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.request;
-import static io.numaflow.reducer.test.ReduceClient.text;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.request;
+import static io.numaflow.reducer.wire.RawReduceDriver.text;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,9 +16,9 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Output;
 import io.numaflow.reducer.ReduceStreamer;
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
@@ -67,7 +67,7 @@ class ReduceStreamerServiceTest {
         }
     }
 
-    private ReduceClient serve(ReduceStreamer streamer, int transportThreads) throws Exception {
+    private RawReduceDriver serve(ReduceStreamer streamer, int transportThreads) throws Exception {
         GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
         ReduceListener listener = new ReduceListener() {
             @Override
@@ -80,7 +80,7 @@ class ReduceStreamerServiceTest {
         Path socket = dir.resolve("stream.sock");
         closeables.add(executor);
         closeables.add(new UdsReduceServer(socket, service, transportThreads, 4 * 1024 * 1024));
-        ReduceClient client = new ReduceClient(socket);
+        RawReduceDriver client = new RawReduceDriver(socket);
         closeables.add(client);
         return client;
     }
@@ -90,12 +90,12 @@ class ReduceStreamerServiceTest {
         return responses.stream().filter(r -> !r.getEOF())
                 .peek(r -> assertThat(r.getWindow()).isEqualTo(window))
                 .collect(Collectors.groupingBy(r -> String.join(",", r.getResult().getKeysList()),
-                        Collectors.mapping(ReduceClient::text, Collectors.toList())));
+                        Collectors.mapping(RawReduceDriver::text, Collectors.toList())));
     }
 
     @Test
     void resultsArriveWhileTheRequestStreamIsStillOpen() throws Exception {
-        ReduceClient client = serve(RUNNING_COUNT, 4);
+        RawReduceDriver client = serve(RUNNING_COUNT, 4);
         Window window = window(60_000, 120_000, "slot-3");
         WindowStream stream = client.open();
         stream.send(window, List.of("a"), "1").send(window, List.of("a"), "2").send(window, List.of("b"), "3");
@@ -116,7 +116,7 @@ class ReduceStreamerServiceTest {
 
     @Test
     void severalWindowsInOneStreamEachEndWithTheirOwnEofAfterTheirResults() throws Exception {
-        ReduceClient client = serve(RUNNING_COUNT, 4);
+        RawReduceDriver client = serve(RUNNING_COUNT, 4);
         List<Window> windows = List.of(window(0, 1000), window(1000, 2000), window(2000, 3000));
         WindowStream stream = client.open();
         for (int i = 0; i < 30; i++) {
@@ -136,7 +136,7 @@ class ReduceStreamerServiceTest {
 
     @Test
     void twentyConcurrentStreamsEachGetTheirOwnResults() throws Exception {
-        ReduceClient client = serve(RUNNING_COUNT, 4);
+        RawReduceDriver client = serve(RUNNING_COUNT, 4);
         List<WindowStream> streams = IntStream.range(0, 20).mapToObj(s -> client.open()).toList();
         for (int i = 0; i < 40; i++) {
             for (int s = 0; s < 20; s++) {
@@ -163,7 +163,7 @@ class ReduceStreamerServiceTest {
             }
             output.send(Message.of(("total:" + n).getBytes(UTF_8), keys));
         };
-        ReduceClient client = serve(totalOnly, 1);
+        RawReduceDriver client = serve(totalOnly, 1);
         Window window = window(0, 60_000);
         WindowStream stream = client.open();
         for (int round = 0; round < 2; round++) {
@@ -185,7 +185,7 @@ class ReduceStreamerServiceTest {
         int total = 2_000;
         String chunk = "x".repeat(64 * 1024); // ~128 MB if it were all buffered
         AtomicInteger sent = new AtomicInteger();
-        ReduceClient client = serve((keys, datums, output, md) -> {
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
             datums.forEach(d -> { });
             for (int i = 0; i < total; i++) {
                 output.send(Message.of(chunk.getBytes(UTF_8), keys));
@@ -212,7 +212,7 @@ class ReduceStreamerServiceTest {
     void outputIsSafeFromSeveralThreadsOfTheHandler() throws Exception {
         int threads = 4;
         int each = 500;
-        ReduceClient client = serve((keys, datums, output, md) -> {
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
             datums.forEach(d -> { });
             var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
             try {
@@ -237,7 +237,7 @@ class ReduceStreamerServiceTest {
 
         assertThat(responses).hasSize(threads * each + 1);
         assertThat(responses.get(threads * each).getEOF()).isTrue();
-        List<String> texts = responses.subList(0, threads * each).stream().map(ReduceClient::text).toList();
+        List<String> texts = responses.subList(0, threads * each).stream().map(RawReduceDriver::text).toList();
         assertThat(texts).doesNotHaveDuplicates();
         for (int t = 0; t < threads; t++) {
             String prefix = "t" + t + ":";
@@ -249,7 +249,7 @@ class ReduceStreamerServiceTest {
 
     @Test
     void aThrowingHandlerEndsItsStreamInternalAfterWhatItSentAndTheServerGoesOn() throws Exception {
-        ReduceClient client = serve((keys, datums, output, md) -> {
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
             for (Datum datum : datums) {
                 if (new String(datum.value(), UTF_8).equals("bad")) {
                     throw new IllegalArgumentException("cannot take " + keys);
@@ -282,7 +282,7 @@ class ReduceStreamerServiceTest {
         CountDownLatch started = new CountDownLatch(5);
         CountDownLatch ended = new CountDownLatch(5);
         AtomicReference<Output> anOutput = new AtomicReference<>();
-        ReduceClient client = serve((keys, datums, output, md) -> {
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
             anOutput.set(output);
             started.countDown();
             try {
@@ -306,13 +306,13 @@ class ReduceStreamerServiceTest {
         assertThatThrownBy(() -> anOutput.get().send(Message.of("late".getBytes(UTF_8))))
                 .isInstanceOf(IllegalStateException.class);
         List<ReduceResponse> next = client.open().send(window, List.of("k"), "v").closeAndAwait();
-        assertThat(next).extracting(ReduceClient::text).containsExactly("seen:1", "total:1", "");
+        assertThat(next).extracting(RawReduceDriver::text).containsExactly("seen:1", "total:1", "");
     }
 
     @Test
     void sendAfterTheHandlerReturnedThrows() throws Exception {
         CompletableFuture<Output> kept = new CompletableFuture<>();
-        ReduceClient client = serve((keys, datums, output, md) -> {
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
             datums.forEach(d -> { });
             kept.complete(output);
         }, 2);
@@ -332,7 +332,7 @@ class ReduceStreamerServiceTest {
         final CompletableFuture<Status> status = new CompletableFuture<>();
         ClientCallStreamObserver<ReduceRequest> requests;
 
-        ManualReadStream(ReduceClient client) {
+        ManualReadStream(RawReduceDriver client) {
             ReduceGrpc.newStub(client.channel()).reduceFn(new ClientResponseObserver<ReduceRequest, ReduceResponse>() {
                 @Override
                 public void beforeStart(ClientCallStreamObserver<ReduceRequest> requestStream) {

@@ -1,13 +1,13 @@
 package io.numaflow.reducer.engine;
 
-import static io.numaflow.reducer.test.ReduceClient.PATIENCE;
-import static io.numaflow.reducer.test.ReduceClient.window;
+import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
+import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.numaflow.reducer.test.ReduceClient;
-import io.numaflow.reducer.test.ReduceClient.WindowStream;
-import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaflow.reducer.wire.RawReduceDriver;
+import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
+import io.numaflow.reducer.wire.UdsReduceServer;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.lang.management.ManagementFactory;
@@ -39,7 +39,7 @@ class SoakTest {
                         ReduceService.reducer(() -> ReduceServiceTest.COUNTER, new EngineSettings(executor,
                                 new UdfErrorReporter("udf", dir, Clock.systemUTC()), ReduceListener.NONE)),
                         4, 1024 * 1024);
-                ReduceClient client = new ReduceClient(dir.resolve("soak.sock"))) {
+                RawReduceDriver client = new RawReduceDriver(dir.resolve("soak.sock"))) {
             int warmUp = Math.max(100, windows / 10);
             runWindows(client, 0, warmUp);
             int threadsAfterWarmUp = settledThreadCount();
@@ -52,7 +52,7 @@ class SoakTest {
         }
     }
 
-    private static void runWindows(ReduceClient client, int from, int to) {
+    private static void runWindows(RawReduceDriver client, int from, int to) {
         for (int w = from; w < to; w += 4) {
             List<WindowStream> open = new ArrayList<>();
             for (int i = w; i < Math.min(w + 4, to); i++) {
@@ -67,7 +67,7 @@ class SoakTest {
                 stream.awaitStatus();
                 List<ReduceResponse> responses = stream.responses();
                 assertThat(responses).hasSize(21);
-                assertThat(responses.subList(0, 20)).extracting(ReduceClient::text).containsOnly("counter:5");
+                assertThat(responses.subList(0, 20)).extracting(RawReduceDriver::text).containsOnly("counter:5");
             }
         }
     }

@@ -1,4 +1,4 @@
-package io.numaflow.reducer.test;
+package io.numaflow.reducer.wire;
 
 import io.grpc.BindableService;
 import io.grpc.Server;

@@ -1,4 +1,4 @@
-package io.numaflow.reducer.test;
+package io.numaflow.reducer.wire;
 
 import java.nio.file.Path;
 import org.springframework.boot.builder.SpringApplicationBuilder;

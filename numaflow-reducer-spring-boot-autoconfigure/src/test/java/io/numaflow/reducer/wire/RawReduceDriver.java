@@ -1,4 +1,4 @@
-package io.numaflow.reducer.test;
+package io.numaflow.reducer.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
@@ -32,19 +32,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A test client that drives {@code reduce.v1.Reduce} over a Unix domain socket the way the Numaflow
- * platform does: one stream per window, OPEN then APPEND per group, half-close, read results until EOF.
+ * A raw, wire-level driver of {@code reduce.v1.Reduce} streams over a Unix domain socket, for the engine's own
+ * tests: it sends whatever requests a test builds (valid or not) and hands back the raw responses and status.
+ * Users test their UDF with the test kit's {@code io.numaflow.reducer.test.ReduceClient} instead, which plays
+ * the platform and checks the protocol.
  */
-public final class ReduceClient implements AutoCloseable {
+public final class RawReduceDriver implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     private final ManagedChannel channel;
 
-    public ReduceClient(Path socket) {
+    public RawReduceDriver(Path socket) {
         this(socket, 64 * 1024 * 1024);
     }
 
-    public ReduceClient(Path socket, int maxInboundMessageSize) {
+    public RawReduceDriver(Path socket, int maxInboundMessageSize) {
         channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                 .channelType(EpollDomainSocketChannel.class)
                 .eventLoopGroup(group)

@@ -1,4 +1,4 @@
-package io.numaflow.reducer.test;
+package io.numaflow.reducer.wire;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
