@@ -1,17 +1,13 @@
 package io.numaflow.sample;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.autoconfigure.NumaflowReducerProperties;
 import io.numaflow.reducer.autoconfigure.UdfKind;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorGrpc;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest.WindowOperation.Event;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
-import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
+import io.numaflow.reducer.test.AccumulatorResults;
+import io.numaflow.reducer.test.AccumulatorStream;
+import io.numaflow.reducer.test.ReduceClient;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -50,7 +43,6 @@ class SorterDemo implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(SorterDemo.class);
     private static final long START = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
     private static final long LATENESS_MILLIS = 3_000;
-    private static final long TIMEOUT_MILLIS = 10_000;
     private static final int READINGS_PER_KEY = 12;
     private static final List<String> SENSORS = List.of("sensor-a", "sensor-b", "sensor-c");
 
@@ -67,37 +59,20 @@ class SorterDemo implements ApplicationRunner {
         log.info("Sorter demo: server-info file says {}",
                 Files.readString(properties.serverInfoFileFor(UdfKind.ACCUMULATOR)));
         boolean sorted;
-        try (DemoPlatform platform = new DemoPlatform(properties.socketPathFor(UdfKind.ACCUMULATOR))) {
-            sorted = play(platform.channel()).get(60, TimeUnit.SECONDS);
+        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.ACCUMULATOR),
+                properties.serverInfoFileFor(UdfKind.ACCUMULATOR))) {
+            sorted = check(play(platform.accumulator()));
+        } catch (AssertionError protocolBroken) {
+            log.error("Sorter demo: {}", protocolBroken.getMessage());
+            sorted = false;
         }
         log.info(sorted ? "Sorter demo: every key came out in event-time order. Stopping."
                 : "Sorter demo: WRONG ORDER");
         DemoPlatform.exit(context, sorted);
     }
 
-    private CompletableFuture<Boolean> play(ManagedChannel channel) {
-        Map<String, List<String>> received = new TreeMap<>();
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        StreamObserver<AccumulatorRequest> requests = AccumulatorGrpc.newStub(channel).accumulateFn(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(AccumulatorResponse response) {
-                        String key = response.getWindow().getKeys(0);
-                        received.computeIfAbsent(key, k -> new ArrayList<>())
-                                .add(response.getEOF() ? "EOF" : response.getPayload().getValue().toStringUtf8());
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        log.error("Sorter demo: the stream failed", error);
-                        done.complete(false);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        done.complete(check(received));
-                    }
-                });
+    /** Each sensor's readings shuffled, a watermark trailing the newest by the lateness, then its CLOSE. */
+    private static AccumulatorResults play(AccumulatorStream stream) {
         Random random = new Random(7);
         for (String sensor : SENSORS) {
             List<Long> eventTimes = new ArrayList<>();
@@ -107,50 +82,29 @@ class SorterDemo implements ApplicationRunner {
             for (int block = 0; block < READINGS_PER_KEY; block += 3) { // late by less than the lateness
                 Collections.shuffle(eventTimes.subList(block, block + 3), random);
             }
-            KeyedWindow window = KeyedWindow.newBuilder().setStart(timestamp(eventTimes.get(0)))
-                    .setEnd(timestamp(eventTimes.get(0) + TIMEOUT_MILLIS)).setSlot("slot-0").addKeys(sensor).build();
             long newest = 0;
             for (int i = 0; i < eventTimes.size(); i++) {
                 long eventTime = eventTimes.get(i);
                 newest = Math.max(newest, eventTime);
                 log.info("sent     {} reading@{}s", sensor, (eventTime - START) / 1_000);
-                requests.onNext(request(i == 0 ? Event.OPEN : Event.APPEND, window, Payload.newBuilder()
-                        .addKeys(sensor).setValue(ByteString.copyFromUtf8("reading@" + (eventTime - START) / 1_000 + "s"))
-                        .setEventTime(timestamp(eventTime)).setWatermark(timestamp(newest - LATENESS_MILLIS))
-                        .setId(sensor + "-" + i).build()));
+                stream.append(new Datum(List.of(sensor), ("reading@" + (eventTime - START) / 1_000 + "s").getBytes(UTF_8),
+                        Instant.ofEpochMilli(eventTime), Instant.ofEpochMilli(newest - LATENESS_MILLIS), Map.of(),
+                        sensor + "-" + i));
             }
-            requests.onNext(request(Event.CLOSE, window, null)); // the key timed out
+            stream.close(List.of(sensor)); // the key timed out
         }
-        requests.onCompleted();
-        return done;
+        return stream.finish(); // the kit checks each key's EOF and the outputs' anchors and windows
     }
 
-    private static boolean check(Map<String, List<String>> received) {
-        boolean sorted = received.keySet().equals(new TreeSet<>(SENSORS));
+    private static boolean check(AccumulatorResults results) {
+        boolean sorted = true;
         for (String sensor : SENSORS) {
-            List<String> outputs = received.getOrDefault(sensor, List.of());
+            List<String> outputs = results.outputs(List.of(sensor)).stream()
+                    .map(output -> new String(output.message().value(), UTF_8)).toList();
             log.info("received {} {}", sensor, outputs);
-            List<Integer> seconds = new ArrayList<>();
-            for (String output : outputs.subList(0, Math.max(0, outputs.size() - 1))) {
-                seconds.add(Integer.parseInt(output.replaceAll("\\D", "")));
-            }
-            List<Integer> expected = new ArrayList<>();
-            for (int i = 0; i < READINGS_PER_KEY; i++) {
-                expected.add(i);
-            }
-            sorted &= !outputs.isEmpty() && outputs.get(outputs.size() - 1).equals("EOF") && seconds.equals(expected);
+            List<Integer> seconds = outputs.stream().map(output -> Integer.parseInt(output.replaceAll("\\D", ""))).toList();
+            sorted &= seconds.equals(IntStream.range(0, READINGS_PER_KEY).boxed().toList());
         }
         return sorted;
-    }
-
-    private static AccumulatorRequest request(Event event, KeyedWindow window, Payload payload) {
-        AccumulatorRequest.Builder request = AccumulatorRequest.newBuilder().setOperation(
-                AccumulatorRequest.WindowOperation.newBuilder().setEvent(event).setKeyedWindow(window));
-        return payload == null ? request.build() : request.setPayload(payload).build();
-    }
-
-    private static Timestamp timestamp(long millis) {
-        Instant instant = Instant.ofEpochMilli(millis);
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }
