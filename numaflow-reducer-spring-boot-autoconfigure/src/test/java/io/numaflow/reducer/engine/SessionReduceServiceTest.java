@@ -11,6 +11,7 @@ import io.numaflow.reducer.Output;
 import io.numaflow.reducer.SessionReducer;
 import io.numaflow.reducer.test.SessionCall;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.KeyedWindow;
+import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -192,6 +193,20 @@ class SessionReduceServiceTest {
 
         assertThat(sent.results()).containsOnly(Map.entry(all, List.of("c,a,m,l")));
         assertThat(sent.eofs()).containsExactly(all);
+    }
+
+    @Test
+    void aMergeThatCarriesAPayloadGivesItToTheMergedSession() throws Exception {
+        // The platform sends MERGE without a payload; the SDKs pass one, if any, to the merged session.
+        KeyedWindow a = window(0, 10_000, "k");
+        KeyedWindow b = window(8_000, 20_000, "k");
+        KeyedWindow merged = window(0, 20_000, "k");
+        SessionCall call = serve(SessionFixture.Concat::new).call().open(a, "a").open(b, "b");
+
+        call.send(SessionCall.request(Event.MERGE, "with-merge", a, b));
+        Sent sent = Sent.of(call.closeAndAwait());
+
+        assertThat(sent.results()).containsOnly(Map.entry(merged, List.of("a,b,with-merge")));
     }
 
     @Test
