@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Profile;
@@ -44,10 +45,12 @@ import org.springframework.stereotype.Component;
  * The {@code demo} profile: plays the Numaflow platform against this very UDF, so that one command shows
  * real reduce work on a laptop. It waits for the server-info handshake, opens one {@code ReduceFn} stream per
  * window as the platform does (OPEN then APPEND per key, half-close, results then EOF), prints each window's
- * results, checks the counts, and stops the application (exit status 1 if a count was wrong).
+ * results, checks the counts, and stops the application (exit status 1 if a count was wrong). It plays the
+ * platform of the reducer styles ({@code function}, {@code class}); other kinds have simulators of their own.
  */
 @Component
 @Profile("demo")
+@ConditionalOnExpression("'${sample.style:function}' == 'function' or '${sample.style:function}' == 'class'")
 @Order(Ordered.LOWEST_PRECEDENCE)
 class PlatformSimulator implements ApplicationRunner {
 
