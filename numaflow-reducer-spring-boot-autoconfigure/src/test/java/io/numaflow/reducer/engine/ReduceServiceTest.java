@@ -303,19 +303,26 @@ class ReduceServiceTest {
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch stalled = new CountDownLatch(1);
         var requests = stream.requests();
+        java.util.concurrent.atomic.AtomicBoolean halfClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        // A client call's request stream is not thread-safe: the handler (on the channel's executor) and the
+        // first send (on this thread) take turns on it.
         stream.onReady(() -> {
-            while (requests.isReady() && sent.get() < total) {
-                stream.send(window, List.of("slow"), kilobyte);
-                sent.incrementAndGet();
-            }
-            if (sent.get() < total) {
-                stalled.countDown();
-            } else {
-                requests.onCompleted();
+            synchronized (requests) {
+                while (requests.isReady() && sent.get() < total) {
+                    stream.send(window, List.of("slow"), kilobyte);
+                    sent.incrementAndGet();
+                }
+                if (sent.get() < total) {
+                    stalled.countDown();
+                } else if (halfClosed.compareAndSet(false, true)) { // onReady may come again after it
+                    requests.onCompleted();
+                }
             }
         });
-        stream.send(window, List.of("slow"), kilobyte); // the first, which makes the handler run on ready
-        sent.incrementAndGet();
+        synchronized (requests) {
+            stream.send(window, List.of("slow"), kilobyte); // the first, which makes the handler run on ready
+            sent.incrementAndGet();
+        }
 
         assertThat(stalled.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the client is held back").isTrue();
         // While the reducer is blocked the client cannot get far: what it sent sits in transport buffers
