@@ -29,7 +29,8 @@ class SessionDemoProcessIT {
                 "--numaflow.reducer.error-dir=" + dir.resolve("errors"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            assertThat(app.waitFor(PATIENCE.toSeconds() * 2, TimeUnit.SECONDS)).isTrue();
+            // Generous: a JVM start on a loaded build machine can take a minute.
+            assertThat(app.waitFor(PATIENCE.toSeconds() * 6, TimeUnit.SECONDS)).as("the demo exits by itself").isTrue();
             String output = Files.readString(log);
             assertThat(app.exitValue()).as(output).isZero();
             assertThat(output).contains(
