@@ -1,6 +1,5 @@
 package io.numaflow.reducer.engine;
 
-import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.numaflow.reducer.IntervalWindow;
@@ -16,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -25,9 +26,9 @@ import java.util.function.Supplier;
  *
  * <p>A session is a keyed window, identified by start, end and keys, with a {@link SessionReducer} instance of
  * its own running as a task. OPEN and APPEND route a datum to it (opening it if unknown); EXPAND gives it a new
- * window; MERGE ends the input of the listed sessions and opens one merged session whose task first waits for
- * theirs, folds their {@link SessionReducer#accumulator() accumulators} into a new instance, then receives the
- * datums that follow; CLOSE (and the half-close, for all) ends a session's input, and once its handler has
+ * window; MERGE ends the input of the listed sessions (their later output is dropped, and they send no EOF) and
+ * opens one merged session whose task first waits for theirs, folds their {@link SessionReducer#accumulator()
+ * accumulators} into a new instance in request order, then receives the datums that follow; CLOSE (and the half-close, for all) ends a session's input, and once its handler has
  * returned, its EOF carrying its window goes out. Requests are applied in order on the transport thread, which
  * never waits for a handler: datums that follow a MERGE queue in the merged session's channel.
  */
@@ -80,7 +81,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
                 sessions.put(SessionId.of(windows.get(1)), session);
                 offer(session, request.getPayload());
             }
-            case MERGE -> merge(windows);
+            case MERGE -> merge(windows, request);
             case CLOSE -> windows.forEach(window -> {
                 Session session = sessions.remove(SessionId.of(window));
                 if (session != null) {
@@ -106,21 +107,43 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         listener().datumReceived();
     }
 
-    /** Every listed session's input ends; one new session, their merge, takes their place. */
-    private void merge(List<KeyedWindow> windows) {
+    /**
+     * Every listed session's input ends; one new session, their merge, takes their place. The platform lists
+     * the merge's own target window too (it sends {@code [closing, active, merged]}, where {@code merged} is
+     * not open here yet): a listed window that is not open is accepted when it is exactly the merged window,
+     * and is an unknown session otherwise.
+     */
+    private void merge(List<KeyedWindow> windows, SessionReduceRequest request) {
+        KeyedWindow merged = mergedWindow(windows);
+        SessionId target = SessionId.of(merged);
         List<Session> merging = new ArrayList<>(windows.size());
         for (KeyedWindow window : windows) {
             Session session = sessions.get(SessionId.of(window));
-            if (session == null) {
+            if (session == null && !SessionId.of(window).equals(target)) {
                 reject("MERGE of an unknown session " + describe(window));
                 return;
             }
-            if (!merging.contains(session)) {
+            if (session != null && !merging.contains(session)) {
                 merging.add(session);
             }
         }
-        KeyedWindow first = windows.get(0);
-        KeyedWindow.Builder merged = first.toBuilder();
+        if (merging.isEmpty()) {
+            reject("MERGE of an unknown session " + describe(windows.get(0)));
+            return;
+        }
+        for (Session session : merging) {
+            sessions.remove(SessionId.of(session.window));
+            session.mergeAway();
+        }
+        Session session = open(merged, merging);
+        if (request.hasPayload()) {
+            offer(session, request.getPayload()); // the platform sends none; an SDK-style MERGE may carry one
+        }
+    }
+
+    /** Start = the earliest start, end = the latest end of the listed windows; keys and slot of the first. */
+    private static KeyedWindow mergedWindow(List<KeyedWindow> windows) {
+        KeyedWindow.Builder merged = windows.get(0).toBuilder();
         for (KeyedWindow window : windows) {
             if (WireFormat.compare(window.getStart(), merged.getStart()) < 0) {
                 merged.setStart(window.getStart());
@@ -129,11 +152,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
                 merged.setEnd(window.getEnd());
             }
         }
-        for (Session session : merging) {
-            sessions.remove(SessionId.of(session.window));
-            session.mergeAway();
-        }
-        open(merged.build(), merging);
+        return merged.build();
     }
 
     /**
@@ -156,7 +175,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         GroupTask.Handler<SessionReducer> handler = datums -> {
             SessionReducer reducer = reducers.get();
             for (CompletableFuture<SessionReducer> predecessor : predecessors) {
-                reducer.mergeAccumulator(predecessor.get().accumulator());
+                reducer.mergeAccumulator(returned(predecessor).accumulator());
             }
             reducer.sessionReduce(keys, datums, output);
             return reducer;
@@ -169,6 +188,18 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         }
         sessions.put(SessionId.of(window), session);
         return session;
+    }
+
+    /**
+     * A merged-away session's instance once its handler has returned. If the handler threw, that error ends
+     * the stream on its own: the merged session then ends quietly instead of reporting it a second time.
+     */
+    private static SessionReducer returned(CompletableFuture<SessionReducer> mergedAway) throws InterruptedException {
+        try {
+            return mergedAway.get();
+        } catch (ExecutionException failed) {
+            throw new CancellationException("a merged session failed; its own error ends the stream");
+        }
     }
 
     private SessionReduceResponse result(Message message, KeyedWindow window) {
@@ -185,9 +216,8 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         return new IntervalWindow(WireFormat.instant(window.getStart()), WireFormat.instant(window.getEnd()));
     }
 
-
     private static String count(int windows) {
-        return windows == 0 ? "no keyed window" : windows + " keyed windows";
+        return windows == 0 ? "no keyed window" : windows == 1 ? "one keyed window" : windows + " keyed windows";
     }
 
     private static String describe(KeyedWindow window) {

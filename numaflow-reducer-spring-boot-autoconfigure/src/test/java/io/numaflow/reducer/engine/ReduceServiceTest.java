@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
@@ -302,19 +303,27 @@ class ReduceServiceTest {
         AtomicInteger sent = new AtomicInteger();
         CountDownLatch stalled = new CountDownLatch(1);
         var requests = stream.requests();
-        stream.onReady(() -> {
-            while (requests.isReady() && sent.get() < total) {
-                stream.send(window, List.of("slow"), kilobyte);
-                sent.incrementAndGet();
+        AtomicBoolean halfClosed = new AtomicBoolean();
+        // Sends while the client may. Runs here first, then on every onReady (the channel's executor); a call's
+        // request stream is not thread-safe, so they take turns. Started here rather than by the first
+        // onReady, which may have come before the handler was set.
+        Runnable pump = () -> {
+            synchronized (requests) {
+                while (requests.isReady() && sent.get() < total) {
+                    stream.send(window, List.of("slow"), kilobyte);
+                    sent.incrementAndGet();
+                }
+                if (sent.get() < total) {
+                    if (sent.get() > 0) { // not merely a call that is not connected yet
+                        stalled.countDown();
+                    }
+                } else if (halfClosed.compareAndSet(false, true)) { // onReady may come again after it
+                    requests.onCompleted();
+                }
             }
-            if (sent.get() < total) {
-                stalled.countDown();
-            } else {
-                requests.onCompleted();
-            }
-        });
-        stream.send(window, List.of("slow"), kilobyte); // the first, which makes the handler run on ready
-        sent.incrementAndGet();
+        };
+        stream.onReady(pump);
+        pump.run();
 
         assertThat(stalled.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).as("the client is held back").isTrue();
         // While the reducer is blocked the client cannot get far: what it sent sits in transport buffers

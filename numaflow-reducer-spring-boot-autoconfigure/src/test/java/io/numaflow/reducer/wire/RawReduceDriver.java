@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A raw, wire-level driver of {@code reduce.v1.Reduce} streams over a Unix domain socket, for the engine's own
  * tests: it sends whatever requests a test builds (valid or not) and hands back the raw responses and status.
- * Users test their UDF with the test kit's {@code io.numaflow.reducer.test.ReduceClient} instead, which plays
+ * Users test their UDF with the test kit's {@code io.numaflow.reducer.wire.RawReduceDriver} instead, which plays
  * the platform and checks the protocol.
  */
 public final class RawReduceDriver implements AutoCloseable {
