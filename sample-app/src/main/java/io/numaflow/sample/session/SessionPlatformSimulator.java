@@ -1,35 +1,24 @@
 package io.numaflow.sample.session;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Timestamp;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
-import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import io.grpc.stub.StreamObserver;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.numaflow.reducer.Message;
 import io.numaflow.reducer.autoconfigure.NumaflowReducerProperties;
 import io.numaflow.reducer.autoconfigure.UdfKind;
-import io.numaproj.numaflow.sessionreduce.v1.SessionReduceGrpc;
-import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.KeyedWindow;
-import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest;
-import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest.WindowOperation.Event;
-import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse;
+import io.numaflow.reducer.test.ReduceClient;
+import io.numaflow.reducer.test.SessionResults;
+import io.numaflow.reducer.test.SessionStream;
+import io.numaflow.reducer.test.SessionWindow;
+import io.numaflow.sample.DemoPlatform;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Profile;
@@ -37,11 +26,11 @@ import org.springframework.stereotype.Component;
 
 /**
  * The {@code demo} profile with {@code sample.style=session}: plays the platform of a session vertex (30 s
- * timeout) against {@link ClicksPerVisit}. One long-lived {@code SessionReduceFn} stream carries three users'
- * visits: ann's grows as clicks come in (EXPAND), bob's two visits are joined by a late click (EXPAND, then
- * the MERGE the platform sends when the first one times out), cy's is still open when the stream ends (the
- * half-close closes it). It prints each visit's result, checks them, and stops the application (exit status 1
- * if a result was wrong).
+ * timeout) against {@link ClicksPerVisit}, with the test kit's {@link ReduceClient}. One long-lived
+ * {@code SessionReduceFn} stream carries three users' visits: ann's grows as clicks come in (EXPAND), bob's two
+ * visits are joined by a late click (EXPAND, then the MERGE when the first one times out), cy's is still open
+ * when the stream ends (the half-close closes it). It prints each visit's result, checks them, and stops the
+ * application (exit status 1 if a result was wrong or the UDF broke the protocol).
  */
 @Component
 @Profile("demo")
@@ -49,7 +38,7 @@ import org.springframework.stereotype.Component;
 class SessionPlatformSimulator implements ApplicationRunner {
 
     private static final Logger log = LoggerFactory.getLogger(SessionPlatformSimulator.class);
-    private static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private final NumaflowReducerProperties properties;
     private final ConfigurableApplicationContext context;
@@ -63,103 +52,55 @@ class SessionPlatformSimulator implements ApplicationRunner {
     public void run(ApplicationArguments args) throws Exception {
         log.info("Session simulator: server-info file says {}",
                 Files.readString(properties.serverInfoFileFor(UdfKind.SESSION_REDUCER)));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        ManagedChannel channel = NettyChannelBuilder
-                .forAddress(new DomainSocketAddress(properties.socketPathFor(UdfKind.SESSION_REDUCER).toString()))
-                .channelType(EpollDomainSocketChannel.class).eventLoopGroup(group).usePlaintext().build();
         boolean allCorrect;
-        try {
-            allCorrect = playVisits(channel).get(60, TimeUnit.SECONDS);
-        } finally {
-            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.SESSION_REDUCER),
+                properties.serverInfoFileFor(UdfKind.SESSION_REDUCER))) {
+            allCorrect = playVisits(platform.sessions());
+        } catch (AssertionError protocolBroken) {
+            log.error("Session simulator: {}", protocolBroken.getMessage());
+            allCorrect = false;
         }
         log.info(allCorrect ? "Session simulator: every visit is right. Stopping." : "Session simulator: WRONG VISITS");
-        int status = allCorrect ? 0 : 1;
-        System.exit(SpringApplication.exit(context, () -> status));
+        DemoPlatform.exit(context, allCorrect);
     }
 
-    private CompletableFuture<Boolean> playVisits(ManagedChannel channel) {
-        KeyedWindow ann = window(0, 30, "ann");
-        KeyedWindow annGrown = window(0, 40, "ann");
-        KeyedWindow bobFirst = window(0, 30, "bob");
-        KeyedWindow bobFirstGrown = window(0, 50, "bob");
-        KeyedWindow bobSecond = window(40, 70, "bob");
-        KeyedWindow bobJoined = window(0, 70, "bob");
-        KeyedWindow cy = window(60, 90, "cy");
-        Map<KeyedWindow, String> expected = Map.of(
-                annGrown, "clicks:3 pages:home>shoes>cart",
-                bobJoined, "clicks:3 pages:home>search>help",
-                cy, "clicks:1 pages:home");
+    private static boolean playVisits(SessionStream sessions) {
+        SessionWindow ann = window(0, 30, "ann");
+        SessionWindow annGrown = window(0, 40, "ann");
+        SessionWindow bobFirst = window(0, 30, "bob");
+        SessionWindow bobFirstGrown = window(0, 50, "bob");
+        SessionWindow bobSecond = window(40, 70, "bob");
+        SessionWindow cy = window(60, 90, "cy");
+        sessions.open(ann, click("home"))
+                .expand(ann, annGrown, click("shoes"))            // ann's visit now lasts until 0:40
+                .append(annGrown, click("cart"))
+                .open(bobFirst, click("home"))
+                .open(bobSecond, click("help"))                   // 40 s after: a visit of its own
+                .expand(bobFirst, bobFirstGrown, click("search")) // late: it now overlaps the second
+                .open(cy, click("home"))
+                .close(annGrown);                                 // the watermark passed 0:40
+        SessionWindow bobJoined = sessions.merge(bobFirstGrown, bobSecond); // ... and 0:50
+        SessionResults results = sessions.close(bobJoined).finish();       // ... and 1:10; cy ends with the stream
 
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        Map<KeyedWindow, String> results = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
-        List<KeyedWindow> eofs = new ArrayList<>();
-        StreamObserver<SessionReduceRequest> platform = SessionReduceGrpc.newStub(channel).sessionReduceFn(
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(SessionReduceResponse response) {
-                        if (response.getEOF()) {
-                            eofs.add(response.getKeyedWindow());
-                        } else {
-                            results.put(response.getKeyedWindow(), response.getResult().getValue().toStringUtf8());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        log.error("The session stream failed", error);
-                        done.complete(false);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        results.forEach((window, result) -> log.info("visit of {} [{}, {}): {}", window.getKeys(0),
-                                instant(window.getStart()), instant(window.getEnd()), result));
-                        done.complete(results.equals(expected) && eofs.size() == expected.size()
-                                && eofs.containsAll(expected.keySet()));
-                    }
-                });
-        platform.onNext(click(Event.OPEN, "home", 0, ann));
-        platform.onNext(click(Event.EXPAND, "shoes", 10, ann, annGrown)); // ann's visit now lasts until 0:40
-        platform.onNext(click(Event.APPEND, "cart", 5, annGrown));
-        platform.onNext(click(Event.OPEN, "home", 0, bobFirst));
-        platform.onNext(click(Event.OPEN, "help", 40, bobSecond));       // 40 s after: a visit of its own
-        platform.onNext(click(Event.EXPAND, "search", 20, bobFirst, bobFirstGrown)); // late: now overlaps it
-        platform.onNext(click(Event.OPEN, "home", 60, cy));
-        platform.onNext(operation(Event.CLOSE, annGrown));                  // the watermark passed 0:40
-        platform.onNext(operation(Event.MERGE, bobFirstGrown, bobSecond, bobJoined)); // ... and 0:50
-        platform.onNext(operation(Event.CLOSE, bobJoined));                 // ... and 1:10
-        platform.onCompleted();                                              // cy's visit ends with the stream
-        return done;
+        Map<SessionWindow, String> expected = new LinkedHashMap<>();
+        expected.put(annGrown, "clicks:3 pages:home>shoes>cart");
+        expected.put(window(0, 70, "bob"), "clicks:3 pages:home>search>help");
+        expected.put(cy, "clicks:1 pages:home");
+        Map<SessionWindow, String> actual = new LinkedHashMap<>();
+        for (SessionWindow visit : results.sessions()) {
+            List<Message> messages = results.messages(visit);
+            String result = messages.isEmpty() ? "nothing" : new String(messages.get(messages.size() - 1).value(), UTF_8);
+            log.info("visit of {} [{}, {}): {}", visit.keys(), visit.start(), visit.end(), result);
+            actual.put(visit, result);
+        }
+        return bobJoined.equals(window(0, 70, "bob")) && actual.equals(expected);
     }
 
-    private static KeyedWindow window(int startSecond, int endSecond, String user) {
-        return KeyedWindow.newBuilder().setStart(timestamp(T0 + startSecond * 1000L))
-                .setEnd(timestamp(T0 + endSecond * 1000L)).setSlot("0").addKeys(user).build();
+    private static SessionWindow window(int startSecond, int endSecond, String user) {
+        return SessionWindow.of(T0.plusSeconds(startSecond), T0.plusSeconds(endSecond), user);
     }
 
-    /** A click on {@code page} at {@code second}, for the last of {@code windows}. */
-    private static SessionReduceRequest click(Event event, String page, int second, KeyedWindow... windows) {
-        return operation(event, windows).toBuilder()
-                .setPayload(SessionReduceRequest.Payload.newBuilder()
-                        .addAllKeys(windows[windows.length - 1].getKeysList())
-                        .setValue(ByteString.copyFromUtf8(page))
-                        .setEventTime(timestamp(T0 + second * 1000L)).setWatermark(timestamp(T0)))
-                .build();
-    }
-
-    private static SessionReduceRequest operation(Event event, KeyedWindow... windows) {
-        return SessionReduceRequest.newBuilder().setOperation(SessionReduceRequest.WindowOperation.newBuilder()
-                .setEvent(event).addAllKeyedWindows(List.of(windows))).build();
-    }
-
-    private static Timestamp timestamp(long millis) {
-        Instant instant = Instant.ofEpochMilli(millis);
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    private static byte[] click(String page) {
+        return page.getBytes(UTF_8);
     }
 }
