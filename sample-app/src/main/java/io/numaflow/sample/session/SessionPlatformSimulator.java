@@ -90,7 +90,7 @@ class SessionPlatformSimulator implements ApplicationRunner {
         for (SessionWindow visit : results.sessions()) {
             List<Message> messages = results.messages(visit);
             String result = messages.isEmpty() ? "nothing" : new String(messages.get(messages.size() - 1).value(), UTF_8);
-            log.info("visit of {} [{}, {}): {}", visit.keys(), visit.start(), visit.end(), result);
+            log.info("visit of {} [{}, {}): {}", String.join(",", visit.keys()), visit.start(), visit.end(), result);
             actual.put(visit, result);
         }
         return bobJoined.equals(window(0, 70, "bob")) && actual.equals(expected);
