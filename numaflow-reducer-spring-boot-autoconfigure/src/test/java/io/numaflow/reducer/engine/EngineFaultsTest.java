@@ -11,7 +11,6 @@ import com.google.protobuf.ByteString;
 import com.google.rpc.DebugInfo;
 import io.grpc.Status;
 import io.numaflow.reducer.Datum;
-import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;

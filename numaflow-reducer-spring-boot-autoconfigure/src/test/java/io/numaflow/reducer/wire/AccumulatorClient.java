@@ -4,15 +4,12 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorGrpc;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest.WindowOperation.Event;
@@ -22,11 +19,9 @@ import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -103,38 +98,11 @@ public final class AccumulatorClient implements AutoCloseable {
     }
 
     /** The one {@code AccumulateFn} call. Tracks which keys are open to send OPEN, APPEND and CLOSE as the platform. */
-    public static final class KeyStream {
-        private final List<AccumulatorResponse> responses = new ArrayList<>(); // guarded by itself
-        private final CompletableFuture<Status> status = new CompletableFuture<>();
-        private final CompletableFuture<ClientCallStreamObserver<AccumulatorRequest>> requests =
-                new CompletableFuture<>();
+    public static final class KeyStream extends RecordedCall<AccumulatorRequest, AccumulatorResponse> {
         private final Map<List<String>, KeyedWindow> openKeys = new HashMap<>();
 
         KeyStream(ManagedChannel channel) {
-            AccumulatorGrpc.newStub(channel).accumulateFn(
-                    new ClientResponseObserver<AccumulatorRequest, AccumulatorResponse>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<AccumulatorRequest> requestStream) {
-                            requests.complete(requestStream);
-                        }
-
-                        @Override
-                        public void onNext(AccumulatorResponse value) {
-                            synchronized (responses) {
-                                responses.add(value);
-                            }
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            status.complete(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            status.complete(Status.OK);
-                        }
-                    });
+            AccumulatorGrpc.newStub(channel).accumulateFn(this);
         }
 
         /**
@@ -163,58 +131,21 @@ public final class AccumulatorClient implements AutoCloseable {
             return window;
         }
 
+        @Override
         public KeyStream send(AccumulatorRequest request) {
-            requests.join().onNext(request);
+            super.send(request);
             return this;
         }
 
+        @Override
         public KeyStream halfClose() {
-            requests.join().onCompleted();
+            super.halfClose();
             return this;
-        }
-
-        public void cancel() {
-            requests.join().cancel("test cancels", null);
-        }
-
-        public CompletableFuture<Status> status() {
-            return status;
-        }
-
-        public Status awaitStatus() {
-            return status.orTimeout(60, TimeUnit.SECONDS).join();
-        }
-
-        /** Half-closes, waits for the end and returns every response; fails unless the status is OK. */
-        public List<AccumulatorResponse> closeAndAwait() {
-            halfClose();
-            Status end = awaitStatus();
-            if (!end.isOk()) {
-                throw new AssertionError("stream ended with " + end);
-            }
-            return responses();
-        }
-
-        public List<AccumulatorResponse> responses() {
-            synchronized (responses) {
-                return List.copyOf(responses);
-            }
-        }
-
-        /** Every response so far, forgotten here (a long run keeps no history). */
-        public List<AccumulatorResponse> drainResponses() {
-            synchronized (responses) {
-                List<AccumulatorResponse> drained = List.copyOf(responses);
-                responses.clear();
-                return drained;
-            }
         }
 
         /** How many EOF responses arrived so far. */
         public long eofCount() {
-            synchronized (responses) {
-                return responses.stream().filter(AccumulatorResponse::getEOF).count();
-            }
+            return responses().stream().filter(AccumulatorResponse::getEOF).count();
         }
     }
 }

@@ -4,15 +4,12 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.numaproj.numaflow.reduce.v1.ReduceGrpc;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
@@ -22,14 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A raw, wire-level driver of {@code reduce.v1.Reduce} streams over a Unix domain socket, for the engine's own
@@ -105,48 +98,11 @@ public final class RawReduceDriver implements AutoCloseable {
     }
 
     /** One {@code ReduceFn} call. Sends OPEN for a group's first datum and APPEND after, as the platform. */
-    public static final class WindowStream {
-        private final List<ReduceResponse> responses = Collections.synchronizedList(new ArrayList<>());
-        private final CompletableFuture<Status> status = new CompletableFuture<>();
-        private volatile Throwable error;
-        private final CompletableFuture<ClientCallStreamObserver<ReduceRequest>> requests =
-                new CompletableFuture<>();
+    public static final class WindowStream extends RecordedCall<ReduceRequest, ReduceResponse> {
         private final Set<List<Object>> opened = new HashSet<>();
-        private final AtomicReference<Runnable> onReady = new AtomicReference<>(() -> { });
 
         WindowStream(ManagedChannel channel) {
-            ReduceGrpc.newStub(channel).reduceFn(new ClientResponseObserver<ReduceRequest, ReduceResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<ReduceRequest> requestStream) {
-                    requestStream.setOnReadyHandler(() -> onReady.get().run());
-                    requests.complete(requestStream);
-                }
-
-                @Override
-                public void onNext(ReduceResponse value) {
-                    responses.add(value);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    error = t;
-                    status.complete(Status.fromThrowable(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    status.complete(Status.OK);
-                }
-            });
-        }
-
-        /** Runs {@code handler} whenever the request stream turns ready (client-side flow control). */
-        public void onReady(Runnable handler) {
-            onReady.set(handler);
-        }
-
-        public ClientCallStreamObserver<ReduceRequest> requests() {
-            return requests.join();
+            ReduceGrpc.newStub(channel).reduceFn(this);
         }
 
         /** Sends one datum with OPEN (the group's first) or APPEND. */
@@ -155,48 +111,16 @@ public final class RawReduceDriver implements AutoCloseable {
             return send(request(event, window, keys, value));
         }
 
+        @Override
         public WindowStream send(ReduceRequest request) {
-            requests().onNext(request);
+            super.send(request);
             return this;
         }
 
+        @Override
         public WindowStream halfClose() {
-            requests().onCompleted();
+            super.halfClose();
             return this;
-        }
-
-        public void cancel() {
-            requests().cancel("test cancels", null);
-        }
-
-        public Status awaitStatus() {
-            return status.orTimeout(60, TimeUnit.SECONDS).join();
-        }
-
-        /** The {@code google.rpc.Status} of the {@code grpc-status-details-bin} trailer, once the call failed. */
-        public com.google.rpc.Status richStatus() {
-            awaitStatus();
-            return io.grpc.protobuf.StatusProto.fromThrowable(error);
-        }
-
-        public CompletableFuture<Status> status() {
-            return status;
-        }
-
-        /** Half-closes, waits for the end and returns every response; fails unless the status is OK. */
-        public List<ReduceResponse> closeAndAwait() {
-            halfClose();
-            Status end = awaitStatus();
-            if (!end.isOk()) {
-                throw new AssertionError("stream ended with " + end);
-            }
-            return responses();
-        }
-
-        public List<ReduceResponse> responses() {
-            synchronized (responses) {
-                return List.copyOf(responses);
-            }
         }
     }
 

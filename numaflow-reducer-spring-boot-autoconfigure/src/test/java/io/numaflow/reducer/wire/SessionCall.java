@@ -4,9 +4,6 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import com.google.protobuf.Timestamp;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.numaproj.numaflow.sessionreduce.v1.SessionReduceGrpc;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.KeyedWindow;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest;
@@ -14,10 +11,7 @@ import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest.
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,41 +19,13 @@ import java.util.concurrent.TimeUnit;
  * stream carrying OPEN / APPEND / EXPAND / MERGE / CLOSE for every session, half-closed at the end. Runs over
  * the channel of a {@link ReduceClient} (which owns the Unix socket connection).
  */
-public final class SessionCall {
+public final class SessionCall extends RecordedCall<SessionReduceRequest, SessionReduceResponse> {
 
     /** The slot the platform puts in every keyed window it sends. */
     public static final String SLOT = "0";
 
-    private final List<SessionReduceResponse> responses = Collections.synchronizedList(new ArrayList<>());
-    private final CompletableFuture<Status> status = new CompletableFuture<>();
-    private final CompletableFuture<ClientCallStreamObserver<SessionReduceRequest>> requests =
-            new CompletableFuture<>();
-    private volatile Throwable error;
-
     private SessionCall(ManagedChannel channel) {
-        SessionReduceGrpc.newStub(channel).sessionReduceFn(
-                new ClientResponseObserver<SessionReduceRequest, SessionReduceResponse>() {
-                    @Override
-                    public void beforeStart(ClientCallStreamObserver<SessionReduceRequest> requestStream) {
-                        requests.complete(requestStream);
-                    }
-
-                    @Override
-                    public void onNext(SessionReduceResponse value) {
-                        responses.add(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        error = t;
-                        status.complete(Status.fromThrowable(t));
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        status.complete(Status.OK);
-                    }
-                });
+        SessionReduceGrpc.newStub(channel).sessionReduceFn(this);
     }
 
     /** Opens one {@code SessionReduceFn} stream on {@code channel}. */
@@ -114,48 +80,16 @@ public final class SessionCall {
         return send(request(Event.CLOSE, null, windows));
     }
 
+    @Override
     public SessionCall send(SessionReduceRequest request) {
-        requests.join().onNext(request);
+        super.send(request);
         return this;
     }
 
+    @Override
     public SessionCall halfClose() {
-        requests.join().onCompleted();
+        super.halfClose();
         return this;
-    }
-
-    public void cancel() {
-        requests.join().cancel("test cancels", null);
-    }
-
-    public Status awaitStatus() {
-        return status.orTimeout(60, TimeUnit.SECONDS).join();
-    }
-
-    public CompletableFuture<Status> status() {
-        return status;
-    }
-
-    /** The {@code google.rpc.Status} of the {@code grpc-status-details-bin} trailer, once the call failed. */
-    public com.google.rpc.Status richStatus() {
-        awaitStatus();
-        return io.grpc.protobuf.StatusProto.fromThrowable(error);
-    }
-
-    /** Half-closes, waits for the end and returns every response; fails unless the status is OK. */
-    public List<SessionReduceResponse> closeAndAwait() {
-        halfClose();
-        Status end = awaitStatus();
-        if (!end.isOk()) {
-            throw new AssertionError("stream ended with " + end);
-        }
-        return responses();
-    }
-
-    public List<SessionReduceResponse> responses() {
-        synchronized (responses) {
-            return List.copyOf(responses);
-        }
     }
 
     /** The text of a result's value. */
