@@ -1,0 +1,108 @@
+package io.numaflow.reducer.engine;
+
+import static io.numaflow.reducer.test.ReduceClient.window;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.numaflow.reducer.Datum;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.test.ReduceClient;
+import io.numaflow.reducer.test.ReduceClient.WindowStream;
+import io.numaflow.reducer.test.UdsReduceServer;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine hosted as the starter hosts it, on a transport executor wrapped by {@link DeferredWakeUps}: the
+ * wake-ups of parked reducers are deferred to the end of each transport task, and none is ever lost.
+ */
+class DeferredWakeUpsTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            closeables.get(i).close();
+        }
+    }
+
+    private ReduceClient serve(Reducer reducer, int groupBuffer) throws Exception {
+        GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
+        ReduceService service = new ReduceService(new ReduceService.Settings(() -> reducer, executor,
+                new UdfErrorReporter("test-udf", dir.resolve("errors"), Clock.systemUTC()),
+                ReduceListener.NONE, groupBuffer, ReduceService.DEFAULT_REQUEST_WINDOW));
+        Path socket = dir.resolve("reduce.sock");
+        closeables.add(executor);
+        closeables.add(new UdsReduceServer(socket, service, 2, 4 * 1024 * 1024, DeferredWakeUps::around));
+        ReduceClient client = new ReduceClient(socket);
+        closeables.add(client);
+        return client;
+    }
+
+    @Test
+    void aReducerReceivesEachDatumWhileTheNextIsYetToBeSent() throws Exception {
+        // The client sends a datum only once the reducer has seen the one before: a wake-up deferred and never
+        // delivered would leave the reducer parked, and the test would time out.
+        BlockingQueue<String> seen = new LinkedBlockingQueue<>();
+        Reducer echo = (keys, datums, md) -> {
+            for (Datum datum : datums) {
+                seen.add(new String(datum.value(), UTF_8));
+            }
+            return Messages.empty();
+        };
+        WindowStream stream = serve(echo, 256).open();
+        Window window = window(0, 60_000);
+        for (int i = 0; i < 200; i++) {
+            stream.send(window, List.of("k"), "v" + i);
+            assertThat(seen.poll(30, TimeUnit.SECONDS)).isEqualTo("v" + i);
+        }
+        stream.closeAndAwait();
+    }
+
+    @Test
+    void interleavedGroupsWithSmallBuffersAreCountedExactly() throws Exception {
+        // A buffer of 4: the wake-up at half capacity and pausing the stream both happen constantly.
+        Reducer counter = (keys, datums, md) -> {
+            long n = 0;
+            for (Datum ignored : datums) {
+                n++;
+            }
+            return Messages.of(Message.of(Long.toString(n).getBytes(UTF_8), keys));
+        };
+        ReduceClient client = serve(counter, 4);
+        List<WindowStream> streams = new ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Window window = window(w * 60_000L, (w + 1) * 60_000L);
+            WindowStream stream = client.open();
+            for (int i = 0; i < 4_000; i++) {
+                stream.send(window, List.of("k" + i % 8), "v");
+            }
+            streams.add(stream.halfClose());
+        }
+        for (WindowStream stream : streams) {
+            assertThat(stream.awaitStatus().isOk()).isTrue();
+            Map<String, String> counts = stream.responses().stream().filter(r -> !r.getEOF())
+                    .collect(Collectors.toMap(r -> r.getResult().getKeys(0), ReduceClient::text));
+            assertThat(counts).hasSize(8).allSatisfy((key, count) -> assertThat(count).isEqualTo("500"));
+            assertThat(stream.responses().get(stream.responses().size() - 1).getEOF()).isTrue();
+        }
+    }
+}
