@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 scenario=${1:?usage: perf-profile.sh <scenario> [run.sh options]}
 shift
 server=ours
-runs=3
+runs=3 # the JIT symbol map is written after the second
 out=benchmarks/target/perf/$(date +%Y%m%d-%H%M%S)-$scenario
 mkdir -p "$out"
 
@@ -30,9 +30,10 @@ until grep -q "warm-up 1 $server" "$out/run.log"; do sleep 0.2; done
 # cpu-clock samples with call stacks, and every context switch (period 1), system-wide; filtered by pid below.
 perf record -a -g -e cpu-clock/freq=999/ -e context-switches/period=1/ -o "$out/perf.data" 2> "$out/perf.log" &
 perf_pid=$!
-until [ "$(grep -c "run [0-9]* *$server" "$out/run.log")" -ge "$runs" ]; do sleep 0.5; done
-# Java frames: the JIT's symbol map, written while the server is still alive.
+# Java frames: the JIT's symbol map, written while the server is still alive (it exits after its last run).
+until [ "$(grep -c "run [0-9]* *$server" "$out/run.log")" -ge $((runs - 1)) ]; do sleep 0.5; done
 jcmd "$pid" Compiler.perfmap > /dev/null 2>&1 || true
+until [ "$(grep -c "run [0-9]* *$server" "$out/run.log")" -ge "$runs" ]; do sleep 0.5; done
 kill -INT $perf_pid
 wait $perf_pid || true
 wait $bench || true
