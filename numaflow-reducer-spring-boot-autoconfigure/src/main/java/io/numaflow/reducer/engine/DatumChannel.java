@@ -53,6 +53,7 @@ final class DatumChannel implements Iterable<Datum> {
      */
     boolean offer(Datum datum) {
         boolean pause = false;
+        boolean deferred = false;
         lock.lock();
         try {
             if (discarding) {
@@ -60,7 +61,7 @@ final class DatumChannel implements Iterable<Datum> {
             }
             buffer.add(datum);
             if (consumerWaiting) {
-                wakeConsumer();
+                deferred = wakeConsumer();
             }
             if (buffer.size() >= capacity && !pausedFlow) {
                 pausedFlow = true;
@@ -69,23 +70,27 @@ final class DatumChannel implements Iterable<Datum> {
         } finally {
             lock.unlock();
         }
+        if (deferred) {
+            DeferredWakeUps.wakeIfMany();
+        }
         if (pause) {
             flow.pause();
         }
         return pause;
     }
 
-    // Called holding the lock, with the consumer waiting.
-    private void wakeConsumer() {
+    // Called holding the lock, with the consumer waiting. Returns whether it deferred the wake-up just now.
+    private boolean wakeConsumer() {
         if (buffer.size() >= wakeAtOnceSize) {
             notEmpty.signal();
         } else if (!wakeUpDeferred) {
             if (DeferredWakeUps.defer(this)) {
                 wakeUpDeferred = true;
-            } else {
-                notEmpty.signal();
+                return true;
             }
+            notEmpty.signal();
         }
+        return false;
     }
 
     /** The transport task that deferred this channel's wake-up has ended: wake the consumer if it waits. */

@@ -14,11 +14,18 @@ import java.util.concurrent.Executor;
  * 0.6 context switches per datum in {@code few_keys}, most of the engine's CPU). Wrapped by {@link
  * #around(Executor)}, the transport executor runs each task in a <em>batch scope</em>: a {@link
  * DatumChannel} whose consumer is parked registers here instead of signalling, and every registered
- * consumer is woken when the task ends, before the transport thread takes other work or goes idle. So no
- * reducer waits for datums that have arrived longer than the rest of the current task, and nothing spins.
+ * consumer is woken when the task ends, before the transport thread takes other work or goes idle, or as soon
+ * as {@value #MAX_DEFERRED} consumers wait on the task. So no reducer waits for datums that have arrived longer
+ * than the rest of the current task (or the next few dozen messages of a long one), and nothing spins.
  * Outside a scope (the service hosted on an unwrapped executor) channels signal at once.
  */
 public final class DeferredWakeUps {
+
+    /**
+     * Consumers woken together at most: a task that keeps receiving (a busy stream, many groups) wakes the
+     * deferred ones every this many, rather than let their datums pile up until it ends.
+     */
+    static final int MAX_DEFERRED = 32;
 
     // One per transport thread, reused by all its tasks: nothing is allocated per task.
     private static final ThreadLocal<DeferredWakeUps> SCOPE = ThreadLocal.withInitial(DeferredWakeUps::new);
@@ -68,6 +75,14 @@ public final class DeferredWakeUps {
         }
         scope.pending.add(channel);
         return true;
+    }
+
+    /** Wakes the deferred consumers now if there are many. Called holding no channel's lock. */
+    static void wakeIfMany() {
+        DeferredWakeUps scope = SCOPE.get();
+        if (scope.pending.size() >= MAX_DEFERRED) {
+            scope.wakeAll();
+        }
     }
 
     private void wakeAll() {
