@@ -46,7 +46,7 @@ datums=$((datums * runs))
   echo "datums over the $runs measured runs: $datums"
   echo
   echo "samples (1 ms of CPU each) and context switches of the server, by thread, kernel or user, and the first"
-  echo "user-space frame (native: Java frames are not symbolised here; see report.txt):"
+  echo "user-space frame (Java frames named from the JIT's perf map, inlined frames folded into their callers):"
   perf script -i "$out/perf.data" --pid "$pid" -F comm,event,ip,sym 2>/dev/null \
     | awk -v datums="$datums" -f benchmarks/perf-summary.awk
 } > "$out/summary.txt"

@@ -3,6 +3,7 @@ package io.numaflow.reducer.engine;
 import static io.numaflow.reducer.test.ReduceClient.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
@@ -19,9 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +107,39 @@ class DeferredWakeUpsTest {
                     .collect(Collectors.toMap(r -> r.getResult().getKeys(0), ReduceClient::text));
             assertThat(counts).hasSize(8).allSatisfy((key, count) -> assertThat(count).isEqualTo("500"));
             assertThat(stream.responses().get(stream.responses().size() - 1).getEOF()).isTrue();
+        }
+    }
+
+    @Test
+    void aLongTaskWakesItsDeferredConsumersEvery32AndTheRestWhenItEnds() throws Exception {
+        int groups = DeferredWakeUps.MAX_DEFERRED + 8;
+        List<DatumChannel> channels = IntStream.range(0, groups)
+                .mapToObj(i -> new DatumChannel(null, ReduceService.DEFAULT_GROUP_BUFFER)).toList();
+        CountDownLatch received = new CountDownLatch(groups);
+        List<Thread> consumers = channels.stream().map(channel -> new Thread(() -> {
+            for (Datum ignored : channel) {
+                received.countDown();
+            }
+        })).toList();
+        consumers.forEach(Thread::start);
+        await().atMost(ReduceClient.PATIENCE)
+                .until(() -> consumers.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+        Datum datum = new Datum(List.of("k"), new byte[0], null, null, null);
+        Executor transport = DeferredWakeUps.around(Runnable::run);
+
+        transport.execute(() -> {
+            channels.subList(0, DeferredWakeUps.MAX_DEFERRED).forEach(channel -> channel.offer(datum));
+            // Still inside the task: the 32 consumers deferred so far have been woken.
+            await().atMost(ReduceClient.PATIENCE)
+                    .until(() -> received.getCount() == groups - DeferredWakeUps.MAX_DEFERRED);
+            channels.subList(DeferredWakeUps.MAX_DEFERRED, groups).forEach(channel -> channel.offer(datum));
+        });
+
+        assertThat(received.await(30, TimeUnit.SECONDS)).isTrue();
+        channels.forEach(DatumChannel::closeInput);
+        for (Thread consumer : consumers) {
+            consumer.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(consumer.isAlive()).isFalse();
         }
     }
 }
