@@ -2,6 +2,7 @@ package io.numaflow.reducer.autoconfigure;
 
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import io.numaflow.reducer.engine.DeferredWakeUps;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,10 @@ public class ReducerGrpcServerAutoConfiguration {
         return new EpollEventLoops();
     }
 
-    /** The transport callbacks' executor: {@code max-threads} threads. gRPC never shuts it down itself. */
+    /**
+     * The transport callbacks' executor: {@code max-threads} threads. gRPC never shuts it down itself. The
+     * server gets it {@linkplain DeferredWakeUps#around wrapped}, so that reducers are woken once per task.
+     */
     @Bean(destroyMethod = "shutdownNow")
     ExecutorService numaflowReducerTransportExecutor(NumaflowReducerProperties properties) {
         int threads = transportThreads(properties);
@@ -68,7 +72,7 @@ public class ReducerGrpcServerAutoConfiguration {
         server.setMaxInboundMessageSize(cappedToInt(properties.maxMessageSize()));
         server.setShutdownGracePeriod(properties.shutdownGracePeriod());
         UnixSocketGrpcServerFactory factory = new UnixSocketGrpcServerFactory(server, configurers,
-                socket, eventLoops.boss(), eventLoops.workers(), transport);
+                socket, eventLoops.boss(), eventLoops.workers(), DeferredWakeUps.around(transport));
         for (GrpcServiceDefinition service : services.findGrpcServices()) {
             factory.addService(service);
         }

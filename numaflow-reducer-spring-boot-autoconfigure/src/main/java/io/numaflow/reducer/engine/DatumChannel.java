@@ -15,7 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The producer never blocks. When the shared buffer reaches {@code capacity} it {@linkplain
  * InboundFlow#pause() pauses} the stream, and the consumer resumes it when it takes the buffer. The consumer
  * takes everything buffered at once into a batch of its own, so a reducer that keeps up costs one lock and at
- * most one wake-up per batch, not per datum; the producer signals only a consumer that is actually waiting.
+ * most one wake-up per batch, not per datum. The producer wakes only a consumer that is actually waiting, and
+ * when it runs in a {@link DeferredWakeUps} scope (the transport executor's task) it leaves the wake-up to the
+ * end of that task, so that one wake-up hands over every datum of the task; a buffer half full is handed
+ * over at once, so that a long task never makes the stream pause for want of a wake-up.
  * When the consumer stops (a reducer that returned early, or a cancelled stream) the buffer is dropped and
  * later datums are discarded on arrival, so an early return never stalls the stream.
  */
@@ -25,6 +28,7 @@ final class DatumChannel implements Iterable<Datum> {
     private final Condition notEmpty = lock.newCondition();
     private final InboundFlow flow;
     private final int capacity;
+    private final int wakeAtOnceSize;
     private final AtomicBoolean iterated = new AtomicBoolean();
     // Guarded by lock.
     private ArrayDeque<Datum> buffer = new ArrayDeque<>();
@@ -32,12 +36,14 @@ final class DatumChannel implements Iterable<Datum> {
     private volatile boolean discarding; // also read without the lock, to end iteration at once
     private boolean pausedFlow;
     private boolean consumerWaiting;
+    private boolean wakeUpDeferred; // registered with the current transport task's DeferredWakeUps
     // The consumer's own: datums already taken from the buffer.
     private ArrayDeque<Datum> batch = new ArrayDeque<>();
 
     DatumChannel(InboundFlow flow, int capacity) {
         this.flow = flow;
         this.capacity = capacity;
+        this.wakeAtOnceSize = Math.max(1, capacity / 2);
     }
 
     /**
@@ -47,6 +53,7 @@ final class DatumChannel implements Iterable<Datum> {
      */
     boolean offer(Datum datum) {
         boolean pause = false;
+        boolean deferred = false;
         lock.lock();
         try {
             if (discarding) {
@@ -54,7 +61,7 @@ final class DatumChannel implements Iterable<Datum> {
             }
             buffer.add(datum);
             if (consumerWaiting) {
-                notEmpty.signal();
+                deferred = wakeConsumer();
             }
             if (buffer.size() >= capacity && !pausedFlow) {
                 pausedFlow = true;
@@ -63,10 +70,40 @@ final class DatumChannel implements Iterable<Datum> {
         } finally {
             lock.unlock();
         }
+        if (deferred) {
+            DeferredWakeUps.wakeIfMany();
+        }
         if (pause) {
             flow.pause();
         }
         return pause;
+    }
+
+    // Called holding the lock, with the consumer waiting. Returns whether it deferred the wake-up just now.
+    private boolean wakeConsumer() {
+        if (buffer.size() >= wakeAtOnceSize) {
+            notEmpty.signal();
+        } else if (!wakeUpDeferred) {
+            if (DeferredWakeUps.defer(this)) {
+                wakeUpDeferred = true;
+                return true;
+            }
+            notEmpty.signal();
+        }
+        return false;
+    }
+
+    /** The transport task that deferred this channel's wake-up has ended: wake the consumer if it waits. */
+    void wakeDeferred() {
+        lock.lock();
+        try {
+            wakeUpDeferred = false;
+            if (consumerWaiting) {
+                notEmpty.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The window closed: iteration ends once everything buffered has been taken. */

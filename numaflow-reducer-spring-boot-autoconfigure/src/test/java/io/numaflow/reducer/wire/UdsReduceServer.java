@@ -10,9 +10,11 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChanne
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /** A plain grpc-netty-shaded server on a Unix domain socket, with a transport executor of a given size. */
 public final class UdsReduceServer implements AutoCloseable {
@@ -25,6 +27,12 @@ public final class UdsReduceServer implements AutoCloseable {
 
     public UdsReduceServer(Path socket, BindableService service, int transportThreads, int maxInboundMessageSize)
             throws IOException {
+        this(socket, service, transportThreads, maxInboundMessageSize, UnaryOperator.identity());
+    }
+
+    /** As above, the server getting {@code hosting.apply(transport executor)} (e.g. {@code DeferredWakeUps::around}). */
+    public UdsReduceServer(Path socket, BindableService service, int transportThreads, int maxInboundMessageSize,
+            UnaryOperator<Executor> hosting) throws IOException {
         this.socket = socket;
         this.transport = Executors.newFixedThreadPool(transportThreads, r -> {
             Thread thread = new Thread(r, "test-transport");
@@ -35,7 +43,7 @@ public final class UdsReduceServer implements AutoCloseable {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .executor(transport)
+                .executor(hosting.apply(transport))
                 .maxInboundMessageSize(maxInboundMessageSize)
                 .addService(service)
                 .build()

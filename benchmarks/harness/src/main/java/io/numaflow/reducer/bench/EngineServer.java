@@ -24,7 +24,8 @@ import java.util.concurrent.Executor;
  *
  * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration in
  * progress chooses on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it
- * chooses when {@code spring.threads.virtual.enabled=true}.
+ * chooses when {@code spring.threads.virtual.enabled=true}; with {@code platform} a new platform thread per
+ * group (Java 17: what "memory does not grow with groups" would cost in threads).
  */
 final class EngineServer {
 
@@ -66,10 +67,18 @@ final class EngineServer {
         GroupExecutor executor = switch (groupExecutor) {
             case "pooled" -> GroupExecutor.pooled(PLATFORM_THREAD_POOL_SIZE);
             case "virtual" -> GroupExecutor.threadPerGroup(virtualThreadPerTask());
-            default -> throw new IllegalArgumentException("group executor must be pooled or virtual: " + groupExecutor);
+            case "platform" -> GroupExecutor.threadPerGroup(EngineServer::startDaemonThread);
+            default -> throw new IllegalArgumentException(
+                    "group executor must be pooled, virtual or platform: " + groupExecutor);
         };
         return new EngineSettings(executor, new UdfErrorReporter("bench-udf", errorDir, Clock.systemUTC()),
                 ReduceListener.NONE);
+    }
+
+    private static void startDaemonThread(Runnable task) {
+        Thread thread = new Thread(task, "numaflow-reducer-group");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     // Compiled for Java 17: reach Executors.newVirtualThreadPerTaskExecutor() (Java 21+) reflectively.

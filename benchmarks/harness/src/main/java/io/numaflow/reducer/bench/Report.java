@@ -40,15 +40,9 @@ final class Report {
                         cpu * 1e6 / shape.datums()));
             }
             Cell ours = servers.get("ours");
-            if (ours != null && servers.containsKey("floor")) {
-                double r = median(ours) / floor;
-                targets.append(fmt("- %s: ours/floor throughput = %.2f× (target ≥ 0.80×): **%s**%n",
-                        scenario.getKey(), r, r >= 0.8 ? "met" : "missed"));
-            }
-            if (ours != null && servers.containsKey("sdk") && scenario.getKey().equals("many_keys")) {
-                double r = median(ours) / sdk;
-                targets.append(fmt("- many_keys: ours/SDK throughput = %.2f× (target ≥ 3×): **%s**%n",
-                        r, r >= 3 ? "met" : "missed"));
+            Cell floorCell = servers.get("floor");
+            if (ours != null && floorCell != null) {
+                targets.append(oursAgainstFloor(scenario.getKey(), ours, floorCell));
             }
         }
         out.append("\nStartup: from process start until the server-info file holds the END marker (the platform's "
@@ -93,7 +87,7 @@ final class Report {
             }
         }
         if (targets.length() > 0) {
-            out.append("\nTargets (issue 6):\n\n").append(targets);
+            out.append("\nTargets (issue 9):\n\n").append(targets);
         }
         out.append(fmt("%nTotal benchmark time: %.0f s. Server JVM flags: `%s`.%n", took.toMillis() / 1000.0,
                 String.join(" ", options.jvmFlags)));
@@ -111,5 +105,31 @@ final class Report {
 
     private static String ratio(double value, double base) {
         return Double.isNaN(base) || base == 0 ? "–" : fmt("%.2f", value / base);
+    }
+
+    /**
+     * Issue 9's targets for one scenario: throughput ≥ 0.8× the floor's in many_keys and few_keys (≥ 0.6× in
+     * the others), CPU per datum ≤ 2× and p99 window latency ≤ 3× the floor's; peak RSS ≤ 1.5× in many_keys.
+     */
+    private static String oursAgainstFloor(String scenario, Cell ours, Cell floor) {
+        boolean headline = scenario.equals("many_keys") || scenario.equals("few_keys");
+        double minThroughput = headline ? 0.8 : 0.6;
+        double throughput = median(ours) / median(floor);
+        double cpu = Stats.median(ours.cpu) / Stats.median(floor.cpu);
+        double p99 = Stats.percentile(ours.latencies, 99) / (double) Stats.percentile(floor.latencies, 99);
+        StringBuilder out = new StringBuilder(fmt(
+                "- %s: throughput %.2f× the floor's (target ≥ %.1f×): **%s**; CPU per datum %.2f× (target ≤ 2×): "
+                        + "**%s**; p99 window %.2f× (target ≤ 3×): **%s**",
+                scenario, throughput, minThroughput, verdict(throughput >= minThroughput), cpu, verdict(cpu <= 2),
+                p99, verdict(p99 <= 3)));
+        if (scenario.equals("many_keys")) {
+            double rss = Stats.median(ours.peakRss) / Stats.median(floor.peakRss);
+            out.append(fmt("; peak RSS %.2f× (target ≤ 1.5×): **%s**", rss, verdict(rss <= 1.5)));
+        }
+        return out.append(System.lineSeparator()).toString();
+    }
+
+    private static String verdict(boolean met) {
+        return met ? "met" : "missed";
     }
 }

@@ -8,6 +8,7 @@ import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
+import io.numaflow.reducer.engine.DeferredWakeUps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Hosts a {@code reduce.v1.Reduce} service the way the starter does: grpc-netty-shaded on a Unix domain socket
  * (epoll), one boss and one worker event loop, a fixed transport executor of {@code transportThreads}
  * threads (the starter's {@code max-threads}, default 4), 64 MiB max message size; then writes the
- * server-info file atomically (temp file + rename), which is the platform's "ready" signal.
+ * server-info file atomically (temp file + rename), which is the platform's "ready" signal. The engine's
+ * transport executor is wrapped in {@link DeferredWakeUps}, as the auto-configuration does; the floor's is not
+ * (it hands nothing to other threads).
  */
 final class UdsServerHost {
 
@@ -33,8 +36,8 @@ final class UdsServerHost {
     }
 
     /** Serves until the JVM is killed; returns only on a startup failure. */
-    static void serveForever(BindableService service, Path socket, Path serverInfoFile, int transportThreads)
-            throws IOException, InterruptedException {
+    static void serveForever(BindableService service, Path socket, Path serverInfoFile, int transportThreads,
+            boolean wrapTransport) throws IOException, InterruptedException {
         Files.deleteIfExists(socket); // a benchmark owns its private socket path
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
@@ -48,7 +51,7 @@ final class UdsServerHost {
                 .channelType(EpollServerDomainSocketChannel.class)
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
-                .executor(transport)
+                .executor(wrapTransport ? DeferredWakeUps.around(transport) : transport)
                 .maxInboundMessageSize(MAX_MESSAGE_SIZE)
                 .addService(service)
                 .build()
