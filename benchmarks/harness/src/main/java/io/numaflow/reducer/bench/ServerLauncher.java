@@ -57,6 +57,7 @@ public interface ServerLauncher {
             command.add("--numaflow.reducer.socket-path=" + socket);
             command.add("--numaflow.reducer.server-info-file=" + serverInfoFile);
             command.add("--numaflow.reducer.error-dir=" + serverInfoFile.getParent().resolve("errors"));
+            command.add("--server.port=0"); // several app servers (ours, streamer) run side by side
             command.addAll(extraArgs);
             return command;
         }
