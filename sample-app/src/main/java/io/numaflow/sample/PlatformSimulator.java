@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,16 +56,7 @@ class PlatformSimulator implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        log.info("Platform simulator: server-info file says {}",
-                Files.readString(properties.serverInfoFileFor(UdfKind.REDUCER)));
-        boolean allCorrect;
-        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.REDUCER),
-                properties.serverInfoFileFor(UdfKind.REDUCER))) {
-            allCorrect = sendThreeWindows(platform);
-        } catch (AssertionError protocolBroken) {
-            log.error("Platform simulator: {}", protocolBroken.getMessage());
-            allCorrect = false;
-        }
+        boolean allCorrect = DemoPlatform.play(properties, UdfKind.REDUCER, PlatformSimulator::sendThreeWindows);
         printMetrics();
         log.info(allCorrect ? "Platform simulator: every count is right. Stopping." : "Platform simulator: WRONG COUNTS");
         DemoPlatform.exit(context, allCorrect);

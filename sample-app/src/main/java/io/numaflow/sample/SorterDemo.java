@@ -7,8 +7,6 @@ import io.numaflow.reducer.autoconfigure.NumaflowReducerProperties;
 import io.numaflow.reducer.autoconfigure.UdfKind;
 import io.numaflow.reducer.test.AccumulatorResults;
 import io.numaflow.reducer.test.AccumulatorStream;
-import io.numaflow.reducer.test.ReduceClient;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,16 +54,8 @@ class SorterDemo implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        log.info("Sorter demo: server-info file says {}",
-                Files.readString(properties.serverInfoFileFor(UdfKind.ACCUMULATOR)));
-        boolean sorted;
-        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.ACCUMULATOR),
-                properties.serverInfoFileFor(UdfKind.ACCUMULATOR))) {
-            sorted = check(play(platform.accumulator()));
-        } catch (AssertionError protocolBroken) {
-            log.error("Sorter demo: {}", protocolBroken.getMessage());
-            sorted = false;
-        }
+        boolean sorted = DemoPlatform.play(properties, UdfKind.ACCUMULATOR,
+                platform -> check(play(platform.accumulator())));
         log.info(sorted ? "Sorter demo: every key came out in event-time order. Stopping."
                 : "Sorter demo: WRONG ORDER");
         DemoPlatform.exit(context, sorted);

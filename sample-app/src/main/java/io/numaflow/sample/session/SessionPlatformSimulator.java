@@ -10,7 +10,6 @@ import io.numaflow.reducer.test.SessionResults;
 import io.numaflow.reducer.test.SessionStream;
 import io.numaflow.reducer.test.SessionWindow;
 import io.numaflow.sample.DemoPlatform;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,16 +49,8 @@ class SessionPlatformSimulator implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) throws Exception {
-        log.info("Session simulator: server-info file says {}",
-                Files.readString(properties.serverInfoFileFor(UdfKind.SESSION_REDUCER)));
-        boolean allCorrect;
-        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.SESSION_REDUCER),
-                properties.serverInfoFileFor(UdfKind.SESSION_REDUCER))) {
-            allCorrect = playVisits(platform.sessions());
-        } catch (AssertionError protocolBroken) {
-            log.error("Session simulator: {}", protocolBroken.getMessage());
-            allCorrect = false;
-        }
+        boolean allCorrect = DemoPlatform.play(properties, UdfKind.SESSION_REDUCER,
+                platform -> playVisits(platform.sessions()));
         log.info(allCorrect ? "Session simulator: every visit is right. Stopping." : "Session simulator: WRONG VISITS");
         DemoPlatform.exit(context, allCorrect);
     }

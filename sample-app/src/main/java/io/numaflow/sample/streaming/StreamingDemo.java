@@ -44,14 +44,7 @@ class StreamingDemo implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        boolean correct;
-        try (ReduceClient platform = ReduceClient.connect(properties.socketPathFor(UdfKind.REDUCE_STREAMER),
-                properties.serverInfoFileFor(UdfKind.REDUCE_STREAMER))) {
-            correct = playOneWindow(platform);
-        } catch (AssertionError protocolBroken) {
-            log.error("Streaming demo: {}", protocolBroken.getMessage());
-            correct = false;
-        }
+        boolean correct = DemoPlatform.play(properties, UdfKind.REDUCE_STREAMER, StreamingDemo::playOneWindow);
         log.info(correct ? "Streaming demo: results arrived before the window closed, as expected. Stopping."
                 : "Streaming demo: UNEXPECTED RESULTS");
         DemoPlatform.exit(context, correct);
