@@ -175,7 +175,6 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
                         .addAllTags(message.tags())
                         .build());
             }
-            listener().resultSent();
         }
 
         /** From epoch 0 to {@code end}, the highest watermark of the run's outputs so far. */

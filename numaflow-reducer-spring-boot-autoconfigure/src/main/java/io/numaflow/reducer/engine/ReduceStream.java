@@ -99,7 +99,6 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
             Output output = message -> {
                 if (gate.admits()) {
                     emit(WireFormat.result(message, owner.window));
-                    listener().resultSent();
                 }
             };
             owner.groupsLeft.incrementAndGet();

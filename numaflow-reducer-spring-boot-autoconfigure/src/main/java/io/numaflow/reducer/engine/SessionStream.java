@@ -169,7 +169,6 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         Output output = message -> {
             if (session.gate.admits()) {
                 emit(result(message, session.window));
-                listener().resultSent();
             }
         };
         GroupTask.Handler<SessionReducer> handler = datums -> {

@@ -185,7 +185,8 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
 
     /**
      * Writes a handler's output, first waiting while the client is not reading (gRPC flow control), so a
-     * handler that produces faster than the platform reads is slowed down instead of filling the heap.
+     * handler that produces faster than the platform reads is slowed down instead of filling the heap; the
+     * listener counts it as a result sent.
      *
      * @throws IllegalStateException if the call has ended (or ends, or the handler is interrupted, while waiting)
      */
@@ -194,6 +195,7 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
         if (!send(response)) {
             throw new IllegalStateException("the stream has ended: the output is closed");
         }
+        listener().resultSent();
     }
 
     private void awaitReady() {
