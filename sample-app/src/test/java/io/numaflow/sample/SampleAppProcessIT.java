@@ -7,6 +7,13 @@ import static org.awaitility.Awaitility.await;
 import io.numaflow.reducer.test.AlignedWindow;
 import io.numaflow.reducer.test.ReduceClient;
 import io.numaflow.reducer.test.WindowResult;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +39,11 @@ class SampleAppProcessIT {
     void sigtermDrainsTheInFlightWindowThenExitsAndRemovesItsFiles() throws Exception {
         Path socket = dir.resolve("reduce.sock");
         Path serverInfo = dir.resolve("reducer-server-info");
+        int managementPort = freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Process app = new ProcessBuilder(java, "-jar", System.getProperty("sample.jar"),
                 "--numaflow.reducer.socket-path=" + socket, "--numaflow.reducer.server-info-file=" + serverInfo,
-                "--numaflow.reducer.error-dir=" + dir.resolve("errors"), "--server.port=0",
+                "--numaflow.reducer.error-dir=" + dir.resolve("errors"), "--server.port=" + managementPort,
                 "--numaflow.reducer.shutdown-grace-period=30s")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("app.log").toFile()).start();
         try {
@@ -45,8 +53,9 @@ class SampleAppProcessIT {
                 for (int i = 0; i < 7; i++) {
                     inFlight.send(List.of("k"), "v".getBytes(UTF_8));
                 }
-                await().atMost(PATIENCE).until(() -> Files.readString(dir.resolve("app.log"))
-                        .contains("numaflow-reducer")); // the group's reducer thread is running
+                // The app's own meters say when all 7 have reached the group: the window is in flight.
+                await().atMost(PATIENCE).until(() -> scrape(managementPort)
+                        .contains("numaflow_reducer_datums_received_total 7.0"));
 
                 app.destroy(); // SIGTERM
                 await().atMost(PATIENCE).until(() -> !Files.exists(socket)); // no new connections from here on
@@ -63,6 +72,23 @@ class SampleAppProcessIT {
             assertThat(Files.readString(dir.resolve("app.log"))).contains("Completed gRPC server shutdown");
         } finally {
             app.destroyForcibly();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The app's Prometheus page, or "" while it does not answer yet. */
+    private static String scrape(int port) throws InterruptedException {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException notYet) {
+            return "";
         }
     }
 }
