@@ -2,6 +2,7 @@ package io.numaflow.reducer.test;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -58,6 +59,10 @@ final class UdfConnection implements AutoCloseable {
             channel = NettyChannelBuilder.forAddress(new DomainSocketAddress(socket.toString()))
                     .channelType(EpollDomainSocketChannel.class)
                     .eventLoopGroup(group)
+                    // A UDF shutting down closes the connection as soon as its last call ends. Netty would close
+                    // the channel on the first failed write (a flow-control frame sent meanwhile), dropping the
+                    // trailers already received; the platform reads to the end of the connection, so the kit does.
+                    .withOption(ChannelOption.AUTO_CLOSE, false)
                     .maxInboundMessageSize(MAX_MESSAGE_BYTES)
                     .usePlaintext()
                     .build();
