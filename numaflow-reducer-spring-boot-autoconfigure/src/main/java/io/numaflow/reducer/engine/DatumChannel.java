@@ -108,10 +108,26 @@ final class DatumChannel implements Iterable<Datum> {
 
     /** The window closed: iteration ends once everything buffered has been taken. */
     void closeInput() {
+        closeInputQuietly();
+        wakeConsumerIfWaiting();
+    }
+
+    /** Closes the input like {@link #closeInput()} but leaves a waiting consumer asleep until woken. */
+    void closeInputQuietly() {
         lock.lock();
         try {
             inputClosed = true;
-            notEmpty.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void wakeConsumerIfWaiting() {
+        lock.lock();
+        try {
+            if (consumerWaiting) {
+                notEmpty.signal();
+            }
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package io.numaflow.reducer.engine;
 
 import io.numaflow.reducer.Datum;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -68,8 +69,20 @@ final class GroupTask<T> implements Runnable {
         }
     }
 
-    void closeInput() {
-        datums.closeInput();
+    /**
+     * Closes the input of many groups, as the end of a window does: every input is closed before any waiting
+     * handler is woken. Closing and waking them one after the other lets a woken handler return and its pooled
+     * thread take a waiting group of the same window whose input is still open, only to park on it until the
+     * loop gets there: one more park and wake-up per group (measured: 50,000 one-datum groups on 256 pooled
+     * threads made 1.3 context switches per datum, most of the server's kernel time).
+     */
+    static void closeInputs(Collection<? extends GroupTask<?>> groups) {
+        for (GroupTask<?> group : groups) {
+            group.datums.closeInputQuietly();
+        }
+        for (GroupTask<?> group : groups) {
+            group.datums.wakeConsumerIfWaiting();
+        }
     }
 
     /**

@@ -75,9 +75,13 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
             closing = new ArrayList<>(windows.values());
         }
         long closedAt = System.nanoTime();
+        List<GroupTask<Messages>> groups = new ArrayList<>();
         for (OpenWindow window : closing) {
             window.closedAt = closedAt;
-            window.groups.values().forEach(GroupTask::closeInput);
+            groups.addAll(window.groups.values());
+        }
+        GroupTask.closeInputs(groups);
+        for (OpenWindow window : closing) {
             window.groupEnded(); // the window's own token: no group can join it any more
         }
     }
