@@ -30,6 +30,7 @@ final class DatumChannel implements Iterable<Datum> {
     private final int capacity;
     private final int wakeAtOnceSize;
     private final AtomicBoolean iterated = new AtomicBoolean();
+    private final Runnable deferredWakeUp = this::wakeDeferred;
     // Guarded by lock.
     private ArrayDeque<Datum> buffer = new ArrayDeque<>();
     private boolean inputClosed;
@@ -84,7 +85,7 @@ final class DatumChannel implements Iterable<Datum> {
         if (buffer.size() >= wakeAtOnceSize) {
             notEmpty.signal();
         } else if (!wakeUpDeferred) {
-            if (DeferredWakeUps.defer(this)) {
+            if (DeferredWakeUps.defer(deferredWakeUp)) {
                 wakeUpDeferred = true;
                 return true;
             }

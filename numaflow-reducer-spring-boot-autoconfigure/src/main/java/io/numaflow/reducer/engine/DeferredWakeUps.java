@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Wakes parked reducers once per transport task instead of once per datum.
+ * Wakes parked reducers, and starts new groups' tasks, once per transport task instead of once per datum.
  *
  * <p>gRPC runs a call's callbacks through a serializing executor that delivers every message queued for the
  * call in one task on the transport executor. Without this class, each datum handed to a parked reducer
@@ -17,7 +17,10 @@ import java.util.concurrent.Executor;
  * consumer is woken when the task ends, before the transport thread takes other work or goes idle, or as soon
  * as {@value #MAX_DEFERRED} consumers wait on the task. So no reducer waits for datums that have arrived longer
  * than the rest of the current task (or the next few dozen messages of a long one), and nothing spins.
- * Outside a scope (the service hosted on an unwrapped executor) channels signal at once.
+ * A group's task is started the same way: it then begins with the datums of the task already in its channel
+ * instead of parking on an empty one, and a burst of new groups wakes an idle reducer thread (a carrier of
+ * virtual threads, a pooled thread) once, not once per group.
+ * Outside a scope (the service hosted on an unwrapped executor) channels signal, and tasks start, at once.
  */
 public final class DeferredWakeUps {
 
@@ -30,7 +33,7 @@ public final class DeferredWakeUps {
     // One per transport thread, reused by all its tasks: nothing is allocated per task.
     private static final ThreadLocal<DeferredWakeUps> SCOPE = ThreadLocal.withInitial(DeferredWakeUps::new);
 
-    private final List<DatumChannel> pending = new ArrayList<>();
+    private final List<Runnable> pending = new ArrayList<>(); // wake-ups and starts, in the order deferred
     private boolean active;
 
     private DeferredWakeUps() {
@@ -64,20 +67,20 @@ public final class DeferredWakeUps {
     }
 
     /**
-     * Registers a channel whose parked consumer is to be woken when the current task ends.
+     * Registers a hand-off (a parked consumer's wake-up, a group task's start) to run when the current task ends.
      *
-     * @return {@code false} when the calling thread runs no task in a batch scope: the caller signals itself
+     * @return {@code false} when the calling thread runs no task in a batch scope: the caller hands off itself
      */
-    static boolean defer(DatumChannel channel) {
+    static boolean defer(Runnable handOff) {
         DeferredWakeUps scope = SCOPE.get();
         if (!scope.active) {
             return false;
         }
-        scope.pending.add(channel);
+        scope.pending.add(handOff);
         return true;
     }
 
-    /** Wakes the deferred consumers now if there are many. Called holding no channel's lock. */
+    /** Runs the deferred hand-offs now if there are many. Called holding no lock. */
     static void wakeIfMany() {
         DeferredWakeUps scope = SCOPE.get();
         if (scope.pending.size() >= MAX_DEFERRED) {
@@ -86,8 +89,8 @@ public final class DeferredWakeUps {
     }
 
     private void wakeAll() {
-        for (DatumChannel channel : pending) {
-            channel.wakeDeferred();
+        for (Runnable handOff : pending) {
+            handOff.run();
         }
         pending.clear();
     }

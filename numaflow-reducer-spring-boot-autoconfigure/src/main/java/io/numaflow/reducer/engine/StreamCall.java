@@ -91,6 +91,7 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             return;
         }
         apply(request);
+        DeferredWakeUps.wakeIfMany(); // the group starts apply deferred
         inbound.received();
     }
 
@@ -148,13 +149,18 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             }
         });
         listener().groupOpened();
+        if (!DeferredWakeUps.defer(() -> start(task))) {
+            start(task);
+        }
+        return ended ? null : task;
+    }
+
+    private void start(GroupTask<?> task) {
         try {
             task.start();
         } catch (RejectedExecutionException shuttingDown) {
             end(Status.UNAVAILABLE.withDescription("the reduce UDF is shutting down").asRuntimeException());
-            return null;
         }
-        return task;
     }
 
     /** A unit (window, session, key run) began: the call cannot complete before it ends. */

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Status;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
@@ -12,6 +13,7 @@ import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
+import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine hosted as the starter hosts it, on a transport executor wrapped by {@link DeferredWakeUps}: the
- * wake-ups of parked reducers are deferred to the end of each transport task, and none is ever lost.
+ * wake-ups of parked reducers and the starts of new groups are deferred to the end of each transport task, and
+ * none is ever lost.
  */
 class DeferredWakeUpsTest {
 
@@ -49,7 +52,10 @@ class DeferredWakeUpsTest {
     }
 
     private RawReduceDriver serve(Reducer reducer, int groupBuffer) throws Exception {
-        GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));
+        return serve(reducer, groupBuffer, GroupExecutor.pooled(64, Duration.ofMillis(200)));
+    }
+
+    private RawReduceDriver serve(Reducer reducer, int groupBuffer, GroupExecutor executor) throws Exception {
         ReduceService service = ReduceService.reducer(() -> reducer, new EngineSettings(executor,
                 new UdfErrorReporter("test-udf", dir.resolve("errors"), Clock.systemUTC()),
                 ReduceListener.NONE, groupBuffer, EngineSettings.DEFAULT_REQUEST_WINDOW));
@@ -108,6 +114,52 @@ class DeferredWakeUpsTest {
             assertThat(counts).hasSize(8).allSatisfy((key, count) -> assertThat(count).isEqualTo("500"));
             assertThat(stream.responses().get(stream.responses().size() - 1).getEOF()).isTrue();
         }
+    }
+
+    @Test
+    void aHandOffDeferredInATaskRunsWhenTheTaskEndsAndOutsideATaskNotAtAll() {
+        List<String> ran = new ArrayList<>();
+        assertThat(DeferredWakeUps.defer(() -> ran.add("outside"))).as("no task, no scope").isFalse();
+
+        DeferredWakeUps.around(Runnable::run).execute(() -> {
+            assertThat(DeferredWakeUps.defer(() -> ran.add("first"))).isTrue();
+            assertThat(DeferredWakeUps.defer(() -> ran.add("second"))).isTrue();
+            assertThat(ran).as("still inside the task").isEmpty();
+        });
+
+        assertThat(ran).containsExactly("first", "second");
+    }
+
+    @Test
+    void thousandsOfOneDatumGroupsWhoseStartsAreDeferredAreEachCountedOnce() throws Exception {
+        // Every request opens a group: the starts are handed over every 32 and when each transport task ends.
+        int groups = 5_000;
+        WindowStream stream = serve(ReduceServiceTest.COUNTER, 256).open();
+        Window window = window(0, 60_000);
+        for (int key = 0; key < groups; key++) {
+            stream.send(window, List.of("k" + key), "v");
+        }
+        List<ReduceResponse> responses = stream.closeAndAwait();
+
+        assertThat(responses).hasSize(groups + 1);
+        assertThat(responses.get(groups).getEOF()).isTrue();
+        Map<String, String> counts = responses.subList(0, groups).stream()
+                .collect(Collectors.toMap(r -> r.getResult().getKeys(0), RawReduceDriver::text));
+        assertThat(counts).hasSize(groups).containsEntry("k4999", "counter:1");
+        assertThat(counts.values()).containsOnly("counter:1");
+    }
+
+    @Test
+    void aGroupWhoseDeferredStartIsRefusedEndsTheCallUnavailable() throws Exception {
+        // The group executor has shut down (the application is stopping) while a stream still arrives.
+        GroupExecutor stopped = GroupExecutor.pooled(1, Duration.ofMillis(200));
+        stopped.close();
+        WindowStream stream = serve(ReduceServiceTest.COUNTER, 256, stopped).open();
+
+        Status status = stream.send(window(0, 60_000), List.of("k"), "v").awaitStatus();
+
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getDescription()).isEqualTo("the reduce UDF is shutting down");
     }
 
     @Test
