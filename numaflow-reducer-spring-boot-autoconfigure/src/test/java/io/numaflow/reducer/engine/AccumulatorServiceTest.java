@@ -17,6 +17,7 @@ import io.numaflow.reducer.Accumulator;
 import io.numaflow.reducer.AccumulatorOutput;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
+import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.AccumulatorClient;
 import io.numaflow.reducer.wire.AccumulatorClient.KeyStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
@@ -45,8 +46,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -78,15 +79,9 @@ class AccumulatorServiceTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closer closeables = new Closer();
     private final EngineFaultsTest.CountingListener listener = new EngineFaultsTest.CountingListener();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     private AccumulatorClient serve(Accumulator accumulator) throws Exception {
         return serve(() -> accumulator);

@@ -10,6 +10,7 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
@@ -28,8 +29,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,14 +43,8 @@ class DeferredWakeUpsTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private RawReduceDriver serve(Reducer reducer, int groupBuffer) throws Exception {
         return serve(reducer, groupBuffer, GroupExecutor.pooled(64, Duration.ofMillis(200)));

@@ -14,6 +14,7 @@ import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.Reducer;
+import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
@@ -37,8 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The engine over a real Unix domain socket, driven the way the Numaflow platform drives a reduce UDF. */
@@ -56,14 +57,8 @@ class ReduceServiceTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final Closer closeables = new Closer();
 
     private RawReduceDriver serve(Reducer reducer) throws Exception {
         return serve(reducer, 4, EngineSettings.DEFAULT_GROUP_BUFFER);

@@ -16,6 +16,7 @@ import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Output;
 import io.numaflow.reducer.ReduceStreamer;
+import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
@@ -38,8 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A {@link ReduceStreamer} over a real Unix domain socket, driven the way the Numaflow platform drives it. */
@@ -57,15 +58,9 @@ class ReduceStreamerServiceTest {
     @TempDir
     Path dir;
 
-    private final List<AutoCloseable> closeables = new ArrayList<>();
+    @RegisterExtension
+    final Closer closeables = new Closer();
     private final AtomicInteger udfErrors = new AtomicInteger();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     private RawReduceDriver serve(ReduceStreamer streamer, int transportThreads) throws Exception {
         GroupExecutor executor = GroupExecutor.pooled(64, Duration.ofMillis(200));

@@ -77,12 +77,7 @@ public final class SessionStream {
      * @return this stream
      */
     public SessionStream open(SessionWindow session, Datum datum) {
-        synchronized (call) {
-            requireNotClosed(session);
-            send(Event.OPEN, List.of(session), datum);
-            live.add(session);
-        }
-        return this;
+        return sendDatum(Event.OPEN, session, datum);
     }
 
     /**
@@ -104,9 +99,14 @@ public final class SessionStream {
      * @return this stream
      */
     public SessionStream append(SessionWindow session, Datum datum) {
+        return sendDatum(Event.APPEND, session, datum);
+    }
+
+    // OPEN and APPEND differ only in the event: either makes the session live.
+    private SessionStream sendDatum(Event event, SessionWindow session, Datum datum) {
         synchronized (call) {
             requireNotClosed(session);
-            send(Event.APPEND, List.of(session), datum);
+            send(event, List.of(session), datum);
             live.add(session);
         }
         return this;
