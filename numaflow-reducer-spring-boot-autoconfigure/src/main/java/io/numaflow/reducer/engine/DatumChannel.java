@@ -54,7 +54,6 @@ final class DatumChannel implements Iterable<Datum> {
      */
     boolean offer(Datum datum) {
         boolean pause = false;
-        boolean deferred = false;
         lock.lock();
         try {
             if (discarding) {
@@ -62,7 +61,7 @@ final class DatumChannel implements Iterable<Datum> {
             }
             buffer.add(datum);
             if (consumerWaiting) {
-                deferred = wakeConsumer();
+                wakeConsumer();
             }
             if (buffer.size() >= capacity && !pausedFlow) {
                 pausedFlow = true;
@@ -71,27 +70,23 @@ final class DatumChannel implements Iterable<Datum> {
         } finally {
             lock.unlock();
         }
-        if (deferred) {
-            DeferredWakeUps.wakeIfMany();
-        }
         if (pause) {
             flow.pause();
         }
         return pause;
     }
 
-    // Called holding the lock, with the consumer waiting. Returns whether it deferred the wake-up just now.
-    private boolean wakeConsumer() {
+    // Called holding the lock, with the consumer waiting.
+    private void wakeConsumer() {
         if (buffer.size() >= wakeAtOnceSize) {
             notEmpty.signal();
         } else if (!wakeUpDeferred) {
             if (DeferredWakeUps.defer(deferredWakeUp)) {
                 wakeUpDeferred = true;
-                return true;
+            } else {
+                notEmpty.signal();
             }
-            notEmpty.signal();
         }
-        return false;
     }
 
     /** The transport task that deferred this channel's wake-up has ended: wake the consumer if it waits. */

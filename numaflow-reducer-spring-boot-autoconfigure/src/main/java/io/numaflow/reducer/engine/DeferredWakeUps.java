@@ -14,8 +14,8 @@ import java.util.concurrent.Executor;
  * 0.6 context switches per datum in {@code few_keys}, most of the engine's CPU). Wrapped by {@link
  * #around(Executor)}, the transport executor runs each task in a <em>batch scope</em>: a {@link
  * DatumChannel} whose consumer is parked registers here instead of signalling, and every registered
- * consumer is woken when the task ends, before the transport thread takes other work or goes idle, or as soon
- * as {@value #MAX_DEFERRED} consumers wait on the task. So no reducer waits for datums that have arrived longer
+ * consumer is woken when the task ends, before the transport thread takes other work or goes idle, or after
+ * the request that brought {@value #MAX_DEFERRED} of them together ({@link #wakeIfMany()}). So no reducer waits for datums that have arrived longer
  * than the rest of the current task (or the next few dozen messages of a long one), and nothing spins.
  * A group's task is started the same way: it then begins with the datums of the task already in its channel
  * instead of parking on an empty one, and a burst of new groups wakes an idle reducer thread (a carrier of
@@ -80,7 +80,10 @@ public final class DeferredWakeUps {
         return true;
     }
 
-    /** Runs the deferred hand-offs now if there are many. Called holding no lock. */
+    /**
+     * Runs the deferred hand-offs now if there are many: called after each request, holding no lock (a hand-off
+     * takes a channel's lock, and a refused start ends the call).
+     */
     static void wakeIfMany() {
         DeferredWakeUps scope = SCOPE.get();
         if (scope.pending.size() >= MAX_DEFERRED) {

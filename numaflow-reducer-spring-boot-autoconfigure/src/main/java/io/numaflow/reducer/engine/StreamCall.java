@@ -91,7 +91,7 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             return;
         }
         apply(request);
-        DeferredWakeUps.wakeIfMany(); // the group starts apply deferred
+        DeferredWakeUps.wakeIfMany(); // the wake-ups and group starts this request deferred, if many wait
         inbound.received();
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -173,13 +174,17 @@ class DeferredWakeUpsTest {
                 .until(() -> consumers.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
         Datum datum = new Datum(List.of("k"), new byte[0], null, null, null);
         Executor transport = DeferredWakeUps.around(Runnable::run);
+        Consumer<DatumChannel> request = channel -> { // what StreamCall.onNext does per request
+            channel.offer(datum);
+            DeferredWakeUps.wakeIfMany();
+        };
 
         transport.execute(() -> {
-            channels.subList(0, DeferredWakeUps.MAX_DEFERRED).forEach(channel -> channel.offer(datum));
+            channels.subList(0, DeferredWakeUps.MAX_DEFERRED).forEach(request);
             // Still inside the task: the 32 consumers deferred so far have been woken.
             await().atMost(RawReduceDriver.PATIENCE)
                     .until(() -> received.getCount() == groups - DeferredWakeUps.MAX_DEFERRED);
-            channels.subList(DeferredWakeUps.MAX_DEFERRED, groups).forEach(channel -> channel.offer(datum));
+            channels.subList(DeferredWakeUps.MAX_DEFERRED, groups).forEach(request);
         });
 
         assertThat(received.await(30, TimeUnit.SECONDS)).isTrue();
