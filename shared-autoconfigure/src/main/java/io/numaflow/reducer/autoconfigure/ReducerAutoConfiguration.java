@@ -11,7 +11,6 @@ import io.numaflow.reducer.engine.ReduceListener;
 import io.numaflow.reducer.engine.ReduceService;
 import io.numaflow.reducer.engine.UdfErrorReporter;
 import java.time.Clock;
-import net.devh.boot.grpc.server.service.GrpcService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,7 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.autoconfigure.thread.Threading;
+import org.springframework.boot.system.JavaVersion;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
@@ -35,7 +34,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * <p>Active when such a bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
  */
 @AutoConfiguration
-@ConditionalOnClass({ReduceService.class, GrpcService.class})
+@ConditionalOnClass(ReduceService.class)
 @Conditional(ReducerAutoConfiguration.OnReduceUdfBean.class)
 @ConditionalOnProperty(prefix = "numaflow.reducer", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(NumaflowReducerProperties.class)
@@ -55,7 +54,8 @@ public class ReducerAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     GroupExecutor reducerGroupExecutor(Environment environment) {
-        if (Threading.VIRTUAL.isActive(environment)) {
+        if (environment.getProperty("spring.threads.virtual.enabled", boolean.class, false)
+                && JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
             SimpleAsyncTaskExecutor virtualThreads = new SimpleAsyncTaskExecutor("numaflow-reducer-");
             virtualThreads.setVirtualThreads(true);
             return GroupExecutor.threadPerGroup(virtualThreads);
@@ -79,7 +79,7 @@ public class ReducerAutoConfiguration {
 
     /** The served kind's gRPC service: {@code reduce.v1}, {@code sessionreduce.v1} or {@code accumulator.v1}. */
     @Bean
-    @GrpcService
+    @ReducerGrpcService
     @ConditionalOnMissingBean(name = "numaflowUdfService")
     BindableService numaflowUdfService(ReducerSelection selection, EngineSettings settings) {
         return selection.kind().service(selection.instances(), settings);
