@@ -164,33 +164,6 @@ class ReducerApplicationTest {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(threadsOfTheStarter()).isEmpty());
     }
 
-    @Test
-    void reducersRunOnVirtualThreadsWhenEnabledOnJava21AndOnPlatformThreadsOtherwise() throws Exception {
-        boolean java21 = Runtime.version().feature() >= 21;
-        for (boolean enabled : new boolean[] {false, true}) {
-            try (ConfigurableApplicationContext context = start(ThreadRecordingApp.class,
-                    "spring.threads.virtual.enabled=" + enabled);
-                    RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
-                ThreadRecordingApp.THREADS.clear();
-                client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
-
-                Thread reducerThread = ThreadRecordingApp.THREADS.get(0);
-                assertThat(isVirtual(reducerThread)).as("virtual=%s on Java %s", enabled, Runtime.version())
-                        .isEqualTo(enabled && java21);
-                assertThat(reducerThread.getName()).startsWith("numaflow-reducer-");
-                assertThat(reducerThread.getName()).doesNotContain("grpc");
-            }
-        }
-    }
-
-    private static boolean isVirtual(Thread thread) throws Exception {
-        try {
-            return (boolean) Thread.class.getMethod("isVirtual").invoke(thread); // Java 21+
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
-    }
-
     /** Threads the starter creates: none may outlive the context. */
     static List<String> threadsOfTheStarter() {
         return Thread.getAllStackTraces().keySet().stream()
@@ -280,20 +253,6 @@ class ReducerApplicationTest {
     }
 
     static final CountDownLatch STUCK_RELEASED = new CountDownLatch(1);
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ThreadRecordingApp {
-        static final List<Thread> THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Bean
-        Reducer threadRecorder() {
-            return (keys, datums, md) -> {
-                THREADS.add(Thread.currentThread());
-                return count(keys, datums);
-            };
-        }
-    }
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration

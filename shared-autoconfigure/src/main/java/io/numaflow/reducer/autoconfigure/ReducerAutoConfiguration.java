@@ -23,7 +23,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.system.JavaVersion;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
@@ -40,7 +39,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 @EnableConfigurationProperties(NumaflowReducerProperties.class)
 public class ReducerAutoConfiguration {
 
-    /** Platform threads that run reducers at once before further groups wait for one (see GroupExecutor). */
+    /** Platform threads that run Reducer groups at once before further ones buffer (see GroupExecutor). */
     static final int PLATFORM_THREAD_POOL_SIZE = 256;
 
     @Bean
@@ -50,12 +49,14 @@ public class ReducerAutoConfiguration {
         return ReducerSelection.select(beanFactory, properties.beanName());
     }
 
-    /** Reducer tasks: virtual threads when {@code spring.threads.virtual.enabled} is on Java 21+. */
+    /**
+     * Handler tasks: on Java 21+ a virtual thread each, unless {@code numaflow.reducer.virtual-threads} is
+     * {@code false}; otherwise platform threads, where no unit waits for another either (see GroupExecutor).
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    GroupExecutor reducerGroupExecutor(Environment environment) {
-        if (environment.getProperty("spring.threads.virtual.enabled", boolean.class, false)
-                && JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
+    GroupExecutor reducerGroupExecutor(NumaflowReducerProperties properties) {
+        if (properties.virtualThreads() && JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
             SimpleAsyncTaskExecutor virtualThreads = new SimpleAsyncTaskExecutor("numaflow-reducer-");
             virtualThreads.setVirtualThreads(true);
             return GroupExecutor.threadPerGroup(virtualThreads);

@@ -40,7 +40,8 @@ public final class BenchMain {
         List<String> jvmFlags = List.of("-Xms64m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         Path oursJar;
-        Path boot4Jar;
+        /** More packaged apps, each a server of its own name, run as ours is (e.g. the jar of an earlier commit). */
+        Map<String, Path> appJars = new LinkedHashMap<>();
         List<String> oursArgs = new ArrayList<>();
         String oursExecutor = "pooled";
         int transportThreads = 4;
@@ -67,7 +68,10 @@ public final class BenchMain {
                     case "--jvm-flags" -> o.jvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--ours-jar" -> o.oursJar = Path.of(args[++i]);
                     case "--ours-arg" -> o.oursArgs.add(args[++i]);
-                    case "--boot4-jar" -> o.boot4Jar = Path.of(args[++i]);
+                    case "--app" -> {
+                        String[] app = args[++i].split("=", 2);
+                        o.appJars.put(app[0], Path.of(app[1]));
+                    }
                     case "--ours-executor" -> o.oursExecutor = args[++i];
                     case "--transport-threads" -> o.transportThreads = Integer.parseInt(args[++i]);
                     case "--floor-window" -> o.floorWindow = Integer.parseInt(args[++i]);
@@ -82,8 +86,8 @@ public final class BenchMain {
                 o.warmups = Math.min(o.warmups, 1);
                 o.memoryDatums = Math.min(o.memoryDatums, 200_000);
             }
-            if (!o.oursArgs.isEmpty() && o.oursJar == null && o.boot4Jar == null) {
-                throw new IllegalArgumentException("--ours-arg needs --ours-jar or --boot4-jar");
+            if (!o.oursArgs.isEmpty() && o.oursJar == null) {
+                throw new IllegalArgumentException("--ours-arg needs --ours-jar");
             }
             if (o.harnessClasspath == null) {
                 o.harnessClasspath = System.getProperty("java.class.path");
@@ -106,38 +110,34 @@ public final class BenchMain {
         new BenchMain.Run(options).execute();
     }
 
-    /** A packaged app's arguments: the transport threads, then {@code extra}, then every {@code --ours-arg}. */
-    private static List<String> appArgs(Options o, String... extra) {
-        return Stream.of(Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads), Stream.of(extra),
-                o.oursArgs.stream()).flatMap(args -> args).toList();
-    }
-
     static Map<String, ServerLauncher> launchers(Options o) {
         Map<String, ServerLauncher> all = new LinkedHashMap<>();
         for (String name : o.servers) {
+            if (o.appJars.containsKey(name)) {
+                all.put(name, new ServerLauncher.SpringBootJar(name, o.java, o.appJars.get(name), Stream.concat(
+                        Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads), o.oursArgs.stream()).toList()));
+                continue;
+            }
             ServerLauncher launcher = switch (name) {
                 case "floor" -> new ServerLauncher.JavaMain("floor", o.java, o.harnessClasspath,
                         ServerMain.class.getName(), List.of("floor"),
                         List.of(Integer.toString(o.transportThreads), Integer.toString(o.floorWindow)));
                 case "ours" -> o.oursJar != null
-                        ? new ServerLauncher.SpringBootJar("ours", o.java, o.oursJar, appArgs(o))
+                        ? new ServerLauncher.SpringBootJar("ours", o.java, o.oursJar, Stream.concat(
+                                Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads),
+                                o.oursArgs.stream()).toList())
                         : new ServerLauncher.JavaMain("ours", o.java, o.harnessClasspath, ServerMain.class.getName(),
                                 List.of("ours"), List.of(Integer.toString(o.transportThreads), o.oursExecutor));
                 // The ReduceStreamer kind: the sample app's streaming counter with its running counts off (one
                 // result per group, like the others), or the engine hosted without Spring.
                 case "streamer" -> o.oursJar != null
-                        ? new ServerLauncher.SpringBootJar("streamer", o.java, o.oursJar,
-                                appArgs(o, "--sample.style=streaming", "--sample.streaming.every=0"))
+                        ? new ServerLauncher.SpringBootJar("streamer", o.java, o.oursJar, Stream.concat(
+                                Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads,
+                                        "--sample.style=streaming", "--sample.streaming.every=0"),
+                                o.oursArgs.stream()).toList())
                         : new ServerLauncher.JavaMain("streamer", o.java, o.harnessClasspath,
                                 ServerMain.class.getName(), List.of("streamer"),
                                 List.of(Integer.toString(o.transportThreads), o.oursExecutor));
-                // The same app on the Spring Boot 4.1 line (sample-app-boot4's jar), with the same arguments as ours.
-                case "boot4" -> {
-                    if (o.boot4Jar == null) {
-                        throw new IllegalArgumentException("--boot4-jar is needed for the boot4 server");
-                    }
-                    yield new ServerLauncher.SpringBootJar("boot4", o.java, o.boot4Jar, appArgs(o));
-                }
                 case "sdk" -> {
                     if (o.sdkClasspath == null) {
                         throw new IllegalArgumentException("--sdk-classpath is needed for the sdk server");
@@ -145,7 +145,7 @@ public final class BenchMain {
                     yield new ServerLauncher.JavaMain("sdk", o.java, o.sdkClasspath,
                             "io.numaflow.reducer.bench.sdk.OfficialSdkCounterServer", List.of(), List.of());
                 }
-                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, streamer, boot4, sdk)");
+                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, streamer, sdk)");
             };
             all.put(name, launcher);
         }
