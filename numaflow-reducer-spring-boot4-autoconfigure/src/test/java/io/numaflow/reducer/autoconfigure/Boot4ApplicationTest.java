@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -63,6 +64,8 @@ class Boot4ApplicationTest {
             assertThat(meters.find("grpc.server.requests.received").meters()).as("per-message instrumentation off")
                     .isEmpty();
 
+            assertThat(context.getBean(HealthContributorRegistry.class).getContributor("reducer"))
+                    .as("Actuator's reducer indicator").isSameAs(context.getBean(ReducerHealthIndicator.class));
             Health health = context.getBean(ReducerHealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("phase", "serving").containsEntry("socket", socket.toString());
