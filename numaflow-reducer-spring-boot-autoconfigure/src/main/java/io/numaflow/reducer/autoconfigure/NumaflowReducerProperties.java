@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
- * @param maxThreads Threads of the gRPC server's executor (transport callbacks; reducers run elsewhere);
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks; UDF handlers run elsewhere);
  *     values above 16 are capped at 16
  * @param shutdownGracePeriod On shutdown, how long in-flight windows get to finish
  * @param beanName Which bean to serve when there are several of the reduce family and none is @Primary
