@@ -23,10 +23,12 @@ import java.util.function.Supplier;
 public final class ReduceService extends ReduceGrpc.ReduceImplBase {
 
     private final ReduceStream.GroupReducer reducer;
+    private final boolean streams;
     private final EngineSettings settings;
 
-    private ReduceService(ReduceStream.GroupReducer reducer, EngineSettings settings) {
+    private ReduceService(ReduceStream.GroupReducer reducer, boolean streams, EngineSettings settings) {
         this.reducer = reducer;
+        this.streams = streams;
         this.settings = Objects.requireNonNull(settings, "settings");
     }
 
@@ -42,7 +44,7 @@ public final class ReduceService extends ReduceGrpc.ReduceImplBase {
         return new ReduceService((keys, metadata, output) -> datums -> {
             Messages messages = reducers.get().reduce(keys, datums, metadata);
             return messages == null ? Messages.empty() : messages;
-        }, settings);
+        }, false, settings);
     }
 
     /**
@@ -57,12 +59,12 @@ public final class ReduceService extends ReduceGrpc.ReduceImplBase {
         return new ReduceService((keys, metadata, output) -> datums -> {
             streamers.get().reduceStream(keys, datums, output, metadata);
             return null;
-        }, settings);
+        }, true, settings);
     }
 
     @Override
     public StreamObserver<ReduceRequest> reduceFn(StreamObserver<ReduceResponse> responses) {
-        return new ReduceStream((ServerCallStreamObserver<ReduceResponse>) responses, settings, reducer);
+        return new ReduceStream((ServerCallStreamObserver<ReduceResponse>) responses, settings, reducer, streams);
     }
 
     @Override

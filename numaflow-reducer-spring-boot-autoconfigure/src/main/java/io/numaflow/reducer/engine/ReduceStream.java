@@ -9,12 +9,10 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code ReduceFn} call of an aligned (fixed or sliding) window: the platform's stream for (usually) one
@@ -43,12 +41,22 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
     }
 
     private final GroupReducer reducer;
+    private final boolean streams;
     private final Map<WindowId, OpenWindow> windows = new LinkedHashMap<>();
     private OpenWindow lastWindow; // most requests are for the window of the one before
 
-    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, EngineSettings settings, GroupReducer reducer) {
+    /**
+     * The call.
+     *
+     * @param streams whether the platform reads the groups' output while the window is open (a streamer's):
+     *     each group's task then starts at once, however many are open; a {@code Reducer}'s results wait for
+     *     the window's end
+     */
+    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, EngineSettings settings, GroupReducer reducer,
+            boolean streams) {
         super(responses, settings);
         this.reducer = reducer;
+        this.streams = streams;
     }
 
     @Override
@@ -74,15 +82,13 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         synchronized (this) {
             closing = new ArrayList<>(windows.values());
         }
-        long closedAt = System.nanoTime();
         List<GroupTask<Messages>> groups = new ArrayList<>();
         for (OpenWindow window : closing) {
-            window.closedAt = closedAt;
             groups.addAll(window.groups.values());
         }
-        GroupTask.closeInputs(groups);
+        GroupTask.closeInputs(groups, executor());
         for (OpenWindow window : closing) {
-            window.groupEnded(); // the window's own token: no group can join it any more
+            window.unit.close(); // no group can join it any more
         }
     }
 
@@ -92,7 +98,6 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         if (open == null) {
             open = new OpenWindow(window);
             windows.put(WindowId.of(window), open);
-            unitOpened();
         }
         lastWindow = open;
         GroupTask<Messages> group = open.groups.get(keys);
@@ -100,14 +105,9 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
             List<String> groupKeys = List.copyOf(keys);
             OpenWindow owner = open;
             OutputGate gate = new OutputGate();
-            Output output = message -> {
-                if (gate.admits()) {
-                    emit(WireFormat.result(message, owner.window));
-                }
-            };
-            owner.groupsLeft.incrementAndGet();
+            Output output = output(gate, message -> WireFormat.result(message, owner.window));
             group = startGroup(groupKeys, gate.closingAfter(reducer.handler(groupKeys, owner.metadata, output)),
-                    owner.metadata.intervalWindow(), messages -> owner.groupEnded());
+                    streams, owner.metadata.intervalWindow(), owner.unit, messages -> { });
             if (group != null) {
                 owner.groups.put(groupKeys, group);
             }
@@ -116,11 +116,11 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
     }
 
     /**
-     * Sends a window's held results, then its EOF, once every group of it has returned (called by the last one).
-     * Holding them until then means a window whose reducer throws sends nothing but the error status, so the
-     * platform never forwards part of a window it will process again.
+     * Sends a window's held results once every group of it has returned (called by the last one), and gives
+     * its EOF. Holding them until then means a window whose reducer throws sends nothing but the error status,
+     * so the platform never forwards part of a window it will process again.
      */
-    private void sendWindow(OpenWindow window) {
+    private ReduceResponse endWindow(OpenWindow window) {
         for (GroupTask<Messages> group : window.groups.values()) {
             Messages messages = group.result().getNow(null);
             if (messages == null) {
@@ -128,15 +128,12 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
             }
             for (Message message : messages) {
                 if (!send(WireFormat.result(message, window.window))) {
-                    return;
+                    return null;
                 }
                 listener().resultSent();
             }
         }
-        if (send(WireFormat.endOfWindow(window.window))) {
-            listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
-            unitEnded();
-        }
+        return WireFormat.endOfWindow(window.window);
     }
 
     /** A window as the platform identifies it: slot is echoed but not part of the identity. */
@@ -152,19 +149,11 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         final Metadata metadata;
         /** In the order they opened; complete once the window closed (read then by the last group). */
         final Map<List<String>, GroupTask<Messages>> groups = new LinkedHashMap<>();
-        /** Groups still running, plus one until the window closes: who brings it to zero sends the window. */
-        final AtomicInteger groupsLeft = new AtomicInteger(1);
-        volatile long closedAt;
+        final Unit unit = openUnit(() -> endWindow(this));
 
         OpenWindow(Window window) {
             this.window = window;
             this.metadata = new Metadata(WireFormat.intervalWindow(window));
-        }
-
-        void groupEnded() {
-            if (groupsLeft.decrementAndGet() == 0) {
-                sendWindow(this);
-            }
         }
 
         /** Same start and end (the slot is echoed, not part of the identity). */
