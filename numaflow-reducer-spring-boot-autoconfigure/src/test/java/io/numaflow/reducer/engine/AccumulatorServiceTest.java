@@ -22,12 +22,12 @@ import io.numaflow.reducer.wire.AccumulatorClient;
 import io.numaflow.reducer.wire.AccumulatorClient.KeyStream;
 import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.UdsReduceServer;
+import io.numaflow.reducer.wire.Unreachable;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest.WindowOperation.Event;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -503,21 +503,14 @@ class AccumulatorServiceTest {
 
     @Test
     void aClosedRunLeavesNothingBehindWhileTheStreamStaysOpen() throws Exception {
-        AtomicReference<WeakReference<Iterable<Datum>>> datumsOfTheRun = new AtomicReference<>();
-        AtomicReference<WeakReference<AccumulatorOutput>> outputOfTheRun = new AtomicReference<>();
-        AccumulatorClient client = serve((keys, datums, output) -> {
-            datumsOfTheRun.set(new WeakReference<>(datums));
-            outputOfTheRun.set(new WeakReference<>(output));
-            FORWARD.accumulate(keys, datums, output);
-        });
+        Unreachable ofTheRun = new Unreachable();
+        AccumulatorClient client = serve((keys, datums, output) ->
+                FORWARD.accumulate(keys, ofTheRun.track(datums), ofTheRun.track(output)));
         KeyStream stream = client.open().datum(List.of("k"), "v", 1, 1, "1");
         stream.closeKey(List.of("k"));
         await().atMost(PATIENCE).until(() -> stream.eofCount() == 1);
 
-        await().atMost(PATIENCE).until(() -> {
-            System.gc();
-            return datumsOfTheRun.get().get() == null && outputOfTheRun.get().get() == null;
-        });
+        ofTheRun.awaitAllCollected();
         assertThat(stream.status()).as("the stream is still open").isNotDone();
         stream.halfClose();
         assertThat(stream.awaitStatus().isOk()).isTrue();
