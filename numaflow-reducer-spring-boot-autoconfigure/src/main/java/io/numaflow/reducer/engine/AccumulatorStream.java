@@ -21,7 +21,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The platform's one long-lived {@code AccumulateFn} call, carrying every key (SPEC section 7.3).
+ * The platform's one long-lived {@code AccumulateFn} call, carrying every key.
  *
  * <p>A key run lasts from the key's OPEN (or an APPEND for a key not open) to its CLOSE, with an
  * {@link Accumulator} task of its own. Each output is anchored to its source datum (id, event time, watermark,

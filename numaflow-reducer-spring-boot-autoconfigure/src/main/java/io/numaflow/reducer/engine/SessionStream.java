@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * The platform's one long-lived {@code SessionReduceFn} call, carrying every session (SPEC section 7.2).
+ * The platform's one long-lived {@code SessionReduceFn} call, carrying every session.
  *
  * <p>A session is a keyed window, identified by start, end and keys, with a {@link SessionReducer} instance of
  * its own running as a task. OPEN and APPEND route a datum to it (opening it if unknown); EXPAND gives it a new
