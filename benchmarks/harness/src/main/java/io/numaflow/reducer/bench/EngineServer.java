@@ -23,10 +23,10 @@ import java.util.concurrent.Executor;
  * the way the starter hosts it, serving a counting reducer (the datum count of each group) as a singleton bean
  * would.
  *
- * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration in
- * progress chooses on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it
- * chooses when {@code spring.threads.virtual.enabled=true}; with {@code platform} a new platform thread per
- * group (Java 17: what "memory does not grow with groups" would cost in threads).
+ * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration chooses
+ * on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it chooses on Java 21+ by
+ * default; with {@code platform} a new platform thread per group (Java 17: what "memory does not grow with
+ * groups" would cost in threads).
  */
 final class EngineServer {
 
