@@ -1,7 +1,6 @@
 package io.numaflow.reducer.engine;
 
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.numaflow.reducer.Accumulator;
 import io.numaflow.reducer.AccumulatorOutput;
@@ -151,7 +150,7 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
                 emit(AccumulatorResponse.newBuilder()
                         .setPayload(Payload.newBuilder()
                                 .addAllKeys(message.keys())
-                                .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // a private copy
+                                .setValue(WireFormat.value(message))
                                 .setEventTime(WireFormat.timestamp(source.eventTime()))
                                 .setWatermark(watermark)
                                 .setId(source.id())

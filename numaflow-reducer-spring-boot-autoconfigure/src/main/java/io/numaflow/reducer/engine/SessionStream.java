@@ -1,6 +1,5 @@
 package io.numaflow.reducer.engine;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.numaflow.reducer.IntervalWindow;
 import io.numaflow.reducer.Message;
@@ -196,7 +195,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         return SessionReduceResponse.newBuilder()
                 .setResult(SessionReduceResponse.Result.newBuilder()
                         .addAllKeys(message.keys())
-                        .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // value() is a private copy
+                        .setValue(WireFormat.value(message))
                         .addAllTags(message.tags()))
                 .setKeyedWindow(window)
                 .build();

@@ -82,11 +82,16 @@ final class WireFormat {
     static ReduceResponse result(Message message, Window window) {
         ReduceResponse.Result result = ReduceResponse.Result.newBuilder()
                 .addAllKeys(message.keys())
-                // value() already returns a private copy: wrapping it saves a second one.
-                .setValue(UnsafeByteOperations.unsafeWrap(message.value()))
+                .setValue(value(message))
                 .addAllTags(message.tags())
                 .build();
         return ReduceResponse.newBuilder().setResult(result).setWindow(window).build();
+    }
+
+    /** A message's value as every kind's response carries it. */
+    static ByteString value(Message message) {
+        // value() already returns a private copy: wrapping it saves a second one.
+        return UnsafeByteOperations.unsafeWrap(message.value());
     }
 
     static ReduceResponse endOfWindow(Window window) {
