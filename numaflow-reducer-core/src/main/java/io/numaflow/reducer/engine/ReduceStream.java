@@ -67,7 +67,7 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
     @Override
     void apply(ReduceRequest request) {
         if (request.getOperation().getEvent() == Event.CLOSE) {
-            return; // the half-close closes aligned windows; CLOSE is never data (SPEC section 2)
+            return; // CLOSE is never data: the platform closes aligned windows by half-closing
         }
         GroupTask<Messages> group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
         if (group != null) {

@@ -130,7 +130,7 @@ class ReducerApplicationTest {
             inFlight.halfClose();
             GatedCounterApp.RELEASE.countDown();
 
-            assertThat(inFlight.awaitStatus().isOk()).isTrue();
+            assertThat(inFlight.awaitStatus()).extracting(Status::getCode).isEqualTo(Status.Code.OK);
             assertThat(inFlight.responses()).hasSize(2);
             assertThat(text(inFlight.responses().get(0))).isEqualTo("5");
             assertThat(inFlight.responses().get(1).getEOF()).isTrue();

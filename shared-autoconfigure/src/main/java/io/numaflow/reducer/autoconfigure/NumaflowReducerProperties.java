@@ -24,7 +24,7 @@ import org.springframework.validation.annotation.Validated;
  *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
- * @param maxThreads Threads of the gRPC server's executor (transport callbacks; reducers run elsewhere);
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks; UDF handlers run elsewhere);
  *     values above 16 are capped at 16
  * @param virtualThreads Whether handlers (one task per group, session or accumulator key run) run on virtual
  *     threads on Java 21+; false runs them on platform threads, as on Java 17: a thread of its own for each

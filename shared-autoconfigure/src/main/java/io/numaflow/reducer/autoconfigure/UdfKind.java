@@ -16,8 +16,9 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The four kinds of reduce UDF the platform runs (SPEC section 7): the bean type a user declares, the socket
- * and server-info file the platform looks for, the version it must be, and the gRPC service that serves it.
+ * The four kinds of reduce UDF the platform runs (aligned windows with results at the close or as they come,
+ * session windows, accumulators): the bean type a user declares, the socket and server-info file the platform
+ * looks for, the platform version it needs, and the gRPC service that serves it.
  */
 public enum UdfKind {
 

@@ -34,7 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An accumulator with many keys open at once, as the platform keeps them: every key is opened, then sent
- * datums round after round while none closes, then all close. Measures what SPEC's "no unit waits for another"
+ * datums round after round while none closes, then all close. Measures what "no unit waits for another"
  * costs: outputs per second while every key is open, the server's peak RSS and thread count, and what is
  * left after the keys close. The server is the packaged sample app's event-time sorter ({@code
  * --sample.style=sorter}), whose watermark equals each datum's event time here, so every datum is forwarded at
