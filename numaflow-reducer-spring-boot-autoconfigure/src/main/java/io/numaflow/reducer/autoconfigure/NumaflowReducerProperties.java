@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * Configuration of the Numaflow reduce UDF server, under {@code numaflow.reducer}. The defaults are the
  * platform's; a Numaflow deployment needs none of these set.
  *
- * @param enabled Whether to serve the reduce UDF bean (Reducer, ReduceStreamer, SessionReducer or Accumulator)
- *     at all
+ * @param enabled Whether to serve the reduce UDF bean (Reducer, ReduceStreamer, SessionReducer, Accumulator or
+ *     Aggregator) at all
  * @param socketPath The Unix domain socket the gRPC server binds, at most 107 bytes long; by default the served
  *     kind's: /var/run/numaflow/reduce.sock, reducestream.sock, sessionreduce.sock or accumulator.sock
  * @param serverInfoFile The handshake file the platform reads once the server is up; by default the served
@@ -24,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
- * @param maxThreads Threads of the gRPC server's executor (transport callbacks; reducers run elsewhere);
- *     values above 16 are capped at 16
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks, where an Aggregator runs;
+ *     reducers run elsewhere); values above 16 are capped at 16
  * @param shutdownGracePeriod On shutdown, how long in-flight windows get to finish
  * @param beanName Which bean to serve when there are several of the reduce family and none is @Primary
  * @param errorDir Where the first UDF error of the process is persisted for the platform's UI
