@@ -13,12 +13,11 @@ import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequ
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -47,8 +46,7 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
         AccumulatorRequest.WindowOperation operation = request.getOperation();
         Event event = operation.getEvent();
         if (event == Event.UNRECOGNIZED) {
-            return "unknown window operation event " + operation.getEventValue()
-                    + ": expected OPEN (0), CLOSE (1) or APPEND (2)";
+            return WireFormat.unknownEvent(operation.getEventValue(), Event.getDescriptor());
         }
         if (!operation.hasKeyedWindow()) {
             return event + " request has no keyed window";
@@ -94,15 +92,14 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
     private Run open(KeyedWindow window) {
         Run run = new Run(List.copyOf(window.getKeysList()), window.getSlot());
         AccumulatorOutput output = (source, message) -> {
-            if (run.gate.admits()) {
-                run.send(source, message);
-            }
+            Objects.requireNonNull(source, "source must not be null");
+            Objects.requireNonNull(message, "message must not be null");
+            run.gate.pass(() -> run.send(source, message));
         };
-        unitOpened();
         run.task = startGroup(run.keys, run.gate.closingAfter(datums -> {
             accumulators.get().accumulate(run.keys, datums, output);
             return null;
-        }), new IntervalWindow(Instant.EPOCH, WireFormat.instant(window.getEnd())), ignored -> run.release());
+        }), true, new IntervalWindow(Instant.EPOCH, WireFormat.instant(window.getEnd())), run.unit, ignored -> { });
         if (run.task == null) {
             return null;
         }
@@ -119,15 +116,15 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
         final List<String> keys;
         final String slot;
         final OutputGate gate = new OutputGate();
-        /** Its handler runs, and it is open: who brings this to zero sends the EOF. */
-        final AtomicInteger left = new AtomicInteger(2);
         /**
          * Written holding this run's lock (held while one output is built and written, so the window ends on the
          * wire never move back); read without it by the EOF, which must never wait for a sender.
          */
         private volatile Timestamp highestWatermark = Timestamp.getDefaultInstance();
         volatile KeyedWindow closeWindow; // the CLOSE request's, echoed by the EOF; null for the half-close
-        volatile long closedAt;
+        /** Ends with an EOF that echoes the CLOSE request's window, or for the half-close its own. */
+        final Unit unit = openUnit(() -> AccumulatorResponse.newBuilder()
+                .setWindow(closeWindow != null ? closeWindow : window(highestWatermark)).setEOF(true).build());
         GroupTask<Void> task;
 
         Run(List<String> keys, String slot) {
@@ -137,20 +134,8 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
 
         void close(KeyedWindow closeRequestWindow) {
             closeWindow = closeRequestWindow;
-            closedAt = System.nanoTime();
             task.closeInputAndStart();
-            release();
-        }
-
-        void release() {
-            if (left.decrementAndGet() != 0) {
-                return;
-            }
-            KeyedWindow eof = closeWindow != null ? closeWindow : window(highestWatermark);
-            if (AccumulatorStream.this.send(AccumulatorResponse.newBuilder().setWindow(eof).setEOF(true).build())) {
-                listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
-                unitEnded();
-            }
+            unit.close();
         }
 
         /**

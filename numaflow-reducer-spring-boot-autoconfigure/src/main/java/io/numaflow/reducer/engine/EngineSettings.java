@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param executor runs the handler tasks, never on gRPC transport threads
  * @param errors reports handler exceptions in the platform's format
- * @param listener observes the engine's work (metrics, logs)
+ * @param listener observes the engine's work (metrics, logs); what it throws is logged and ignored
  * @param groupBuffer datums a group buffers before its stream is paused (gRPC flow control)
  * @param requestWindow requests a stream may have outstanding (asked for, not yet delivered) while no group
  *     is paused
@@ -26,6 +26,9 @@ public record EngineSettings(GroupExecutor executor, UdfErrorReporter errors, Re
         Objects.requireNonNull(executor, "executor");
         Objects.requireNonNull(errors, "errors");
         Objects.requireNonNull(listener, "listener");
+        if (listener != ReduceListener.NONE && !(listener instanceof CompositeReduceListener)) {
+            listener = ReduceListener.of(java.util.List.of(listener)); // what it throws stays out of the engine
+        }
         if (groupBuffer < 1 || requestWindow < 2) {
             throw new IllegalArgumentException("groupBuffer must be >= 1 and requestWindow >= 2");
         }

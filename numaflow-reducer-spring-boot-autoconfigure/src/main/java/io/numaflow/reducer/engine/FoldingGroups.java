@@ -31,18 +31,21 @@ final class FoldingGroups implements ReduceStream.GroupReducer<FoldingGroups.Fol
 
     @Override
     public FoldingGroup<?> open(StreamCall<ReduceRequest, ReduceResponse> call, List<String> keys, Window window,
-            Metadata metadata, Runnable ended) {
+            Metadata metadata, StreamCall<ReduceRequest, ReduceResponse>.Unit unit) {
         try {
-            return FoldingGroup.create(aggregators.get(), call, keys, metadata, ended);
+            return FoldingGroup.create(aggregators.get(), call, keys, metadata);
         } catch (Throwable error) {
             call.handlerFailed(error, metadata.intervalWindow(), keys);
             return null;
         }
     }
 
-    /** Computes each group's results, in the order the groups opened; stops at the first that throws. */
+    /**
+     * Computes each group's results, in the order the groups opened; stops at the first that throws. They are
+     * all set before the windows' units close, so a folding group never holds its unit.
+     */
     @Override
-    public void close(List<FoldingGroup<?>> groups) {
+    public void close(StreamCall<ReduceRequest, ReduceResponse> call, List<FoldingGroup<?>> groups) {
         for (FoldingGroup<?> group : groups) {
             if (!group.finish()) {
                 return;
@@ -68,27 +71,25 @@ final class FoldingGroups implements ReduceStream.GroupReducer<FoldingGroups.Fol
         private final StreamCall<ReduceRequest, ReduceResponse> call;
         private final List<String> keys;
         private final Metadata metadata;
-        private final Runnable ended;
         private final long openedAt = System.nanoTime();
         private S state;
         private Messages results;
         private boolean open = true;
 
         private FoldingGroup(Aggregator<S> aggregator, StreamCall<ReduceRequest, ReduceResponse> call,
-                List<String> keys, Metadata metadata, Runnable ended, S state) {
+                List<String> keys, Metadata metadata, S state) {
             this.aggregator = aggregator;
             this.call = call;
             this.keys = keys;
             this.metadata = metadata;
-            this.ended = ended;
             this.state = state;
         }
 
         static <S> FoldingGroup<S> create(Aggregator<S> aggregator, StreamCall<ReduceRequest, ReduceResponse> call,
-                List<String> keys, Metadata metadata, Runnable ended) throws Exception {
+                List<String> keys, Metadata metadata) throws Exception {
             S initial = aggregator.create(keys, metadata);
             call.listener().groupOpened();
-            return new FoldingGroup<>(aggregator, call, keys, metadata, ended, initial);
+            return new FoldingGroup<>(aggregator, call, keys, metadata, initial);
         }
 
         @Override
@@ -128,7 +129,6 @@ final class FoldingGroups implements ReduceStream.GroupReducer<FoldingGroups.Fol
                 call.listener().reducerReturned(Duration.ofNanos(System.nanoTime() - openedAt));
                 call.listener().groupClosed();
             }
-            ended.run();
             return true;
         }
 

@@ -2,6 +2,7 @@ package io.numaflow.reducer.engine;
 
 import io.numaflow.reducer.Datum;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -24,24 +25,38 @@ final class GroupTask<T> implements Runnable {
         T handle(Iterable<Datum> datums) throws Exception;
     }
 
+    /**
+     * What a task's result completes with when the engine stops it (its stream ended first). The engine knows
+     * its own stop by identity: a handler that throws a {@link CancellationException} of its own has failed
+     * like any other.
+     */
+    static final CancellationException STOPPED = new Stopped();
+
     private enum State { WAITING, RUNNING, DONE }
 
     private final List<String> keys;
     private final Handler<T> handler;
     private final DatumChannel datums;
     private final GroupExecutor executor;
+    private final boolean startAtOnce;
     private final ReduceListener listener;
     private final CompletableFuture<T> result = new CompletableFuture<>();
     private volatile State state = State.WAITING; // written under this
     private Thread runner;
     private boolean escalated; // transport threads only (gRPC serialises a call's callbacks)
 
+    /**
+     * A task, not started yet.
+     *
+     * @param startAtOnce whether its output is read while it is open (see {@link GroupExecutor#start})
+     */
     GroupTask(List<String> keys, Handler<T> handler, DatumChannel datums, GroupExecutor executor,
-            ReduceListener listener) {
+            boolean startAtOnce, ReduceListener listener) {
         this.keys = keys;
         this.handler = handler;
         this.datums = datums;
         this.executor = executor;
+        this.startAtOnce = startAtOnce;
         this.listener = listener;
     }
 
@@ -55,7 +70,7 @@ final class GroupTask<T> implements Runnable {
     }
 
     void start() {
-        executor.start(this);
+        executor.start(this, startAtOnce);
     }
 
     /**
@@ -76,18 +91,23 @@ final class GroupTask<T> implements Runnable {
      * loop gets there: one more park and wake-up per group (measured: 50,000 one-datum groups on 256 pooled
      * threads made 1.3 context switches per datum, most of the server's kernel time).
      */
-    static void closeInputs(Collection<? extends GroupTask<?>> groups) {
+    static void closeInputs(Collection<? extends GroupTask<?>> groups, GroupExecutor executor) {
         for (GroupTask<?> group : groups) {
             group.datums.closeInputQuietly();
         }
+        List<GroupTask<?>> waiting = new ArrayList<>();
         for (GroupTask<?> group : groups) {
             group.datums.wakeConsumerIfWaiting();
+            if (group.state == State.WAITING) {
+                waiting.add(group);
+            }
         }
+        executor.drain(waiting);
     }
 
     /**
-     * A group of a long-lived stream (sessions, accumulator keys) whose input has closed must not wait for a
-     * pooled thread held by groups that stay open until the platform closes them: it starts at once.
+     * Ends the input of one unit (a session, an accumulator key run); one waiting for a pooled thread starts
+     * at once, as a window's groups do when it closes.
      */
     void closeInputAndStart() {
         datums.closeInput();
@@ -116,20 +136,22 @@ final class GroupTask<T> implements Runnable {
         } catch (Throwable error) {
             result.completeExceptionally(error);
         } finally {
-            listener.reducerReturned(Duration.ofNanos(System.nanoTime() - started));
+            // The engine's own state first: nothing a listener does may leave the channel taking datums
+            // nobody reads, or this thread marked as the runner a later cancel interrupts.
             datums.discard();
             synchronized (this) {
                 state = State.DONE;
                 runner = null;
                 Thread.interrupted(); // a cancel that raced the return must not leak into the next task
             }
+            listener.reducerReturned(Duration.ofNanos(System.nanoTime() - started));
             listener.groupClosed();
         }
     }
 
     /** Stops the task: its iteration ends, a blocked reducer is interrupted, the result is abandoned. */
     void cancel() {
-        result.completeExceptionally(new CancellationException("the stream ended before the group completed"));
+        result.completeExceptionally(STOPPED);
         datums.discard();
         boolean neverRan;
         synchronized (this) {
@@ -141,6 +163,18 @@ final class GroupTask<T> implements Runnable {
         }
         if (neverRan) {
             listener.groupClosed(); // a running task reports it itself as it ends
+        }
+    }
+
+    /** Shared, so it records no stack: where the stop came from is never reported. */
+    private static final class Stopped extends CancellationException {
+        Stopped() {
+            super("the stream ended before the unit completed");
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
         }
     }
 }

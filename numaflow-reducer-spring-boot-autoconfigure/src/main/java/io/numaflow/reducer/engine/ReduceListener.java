@@ -13,17 +13,14 @@ public interface ReduceListener {
     };
 
     /**
-     * One listener that tells each of {@code listeners}, in order.
+     * One listener that tells each of {@code listeners}, in order. What one of them throws is logged and
+     * ignored: it never disturbs the engine or the other listeners.
      *
      * @param listeners the listeners
-     * @return {@link #NONE} for none, the listener itself for one, else a composite
+     * @return {@link #NONE} for none, else one that tells them all
      */
     static ReduceListener of(java.util.List<? extends ReduceListener> listeners) {
-        return switch (listeners.size()) {
-            case 0 -> NONE;
-            case 1 -> listeners.get(0);
-            default -> new CompositeReduceListener(java.util.List.copyOf(listeners));
-        };
+        return listeners.isEmpty() ? NONE : new CompositeReduceListener(java.util.List.copyOf(listeners));
     }
 
     /** Why a stream was refused or ended early by the engine or transport. */

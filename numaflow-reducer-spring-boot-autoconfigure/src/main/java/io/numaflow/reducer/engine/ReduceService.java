@@ -43,7 +43,7 @@ public final class ReduceService extends ReduceGrpc.ReduceImplBase {
         return new ReduceService(new TaskGroups((keys, metadata, output) -> datums -> {
             Messages messages = reducers.get().reduce(keys, datums, metadata);
             return messages == null ? Messages.empty() : messages;
-        }), settings);
+        }, false), settings);
     }
 
     /**
@@ -71,7 +71,7 @@ public final class ReduceService extends ReduceGrpc.ReduceImplBase {
         return new ReduceService(new TaskGroups((keys, metadata, output) -> datums -> {
             streamers.get().reduceStream(keys, datums, output, metadata);
             return null;
-        }), settings);
+        }, true), settings);
     }
 
     @Override

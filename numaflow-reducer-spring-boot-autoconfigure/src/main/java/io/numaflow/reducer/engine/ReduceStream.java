@@ -9,13 +9,11 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@code ReduceFn} call of an aligned (fixed or sliding) window: the platform's stream for (usually) one
@@ -54,15 +52,20 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
          * @param keys the group's keys (immutable)
          * @param window the group's window as the platform sent it, echoed on results
          * @param metadata the group's window for the user's code
-         * @param ended to run (on any thread) once the group has ended and its {@link Group#results()} are set;
-         *     never run for a group that failed or was stopped
+         * @param unit the window's unit: a group whose results are set after the window's input closed (a task)
+         *     holds it until they are, and never releases it if it fails or is stopped
          * @return the group, or {@code null} when the call has ended (nothing more is to be done)
          */
         G open(StreamCall<ReduceRequest, ReduceResponse> call, List<String> keys, Window window, Metadata metadata,
-                Runnable ended);
+                StreamCall<ReduceRequest, ReduceResponse>.Unit unit);
 
-        /** The half-close: ends the input of {@code groups}, every group of the closing windows. Transport thread. */
-        void close(List<G> groups);
+        /**
+         * The half-close: ends the input of {@code groups}, every group of the closing windows. Transport thread.
+         *
+         * @param call the stream
+         * @param groups the groups, in the order they opened
+         */
+        void close(StreamCall<ReduceRequest, ReduceResponse> call, List<G> groups);
 
         /**
          * The call ended early (a failure, a cancel): drops what {@code groups} hold. Called holding the call's
@@ -103,15 +106,13 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
         synchronized (this) {
             closing = new ArrayList<>(windows.values());
         }
-        long closedAt = System.nanoTime();
         List<G> groups = new ArrayList<>();
         for (OpenWindow window : closing) {
-            window.closedAt = closedAt;
             groups.addAll(window.groups.values());
         }
-        reducer.close(groups);
+        reducer.close(this, groups);
         for (OpenWindow window : closing) {
-            window.groupEnded(); // the window's own token: no group can join it any more
+            window.unit.close(); // no group can join it any more
         }
     }
 
@@ -128,14 +129,12 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
         if (open == null) {
             open = new OpenWindow(window);
             windows.put(WindowId.of(window), open);
-            unitOpened();
         }
         lastWindow = open;
         G group = open.groups.get(keys);
         if (group == null) {
             List<String> groupKeys = List.copyOf(keys);
-            open.groupsLeft.incrementAndGet();
-            group = reducer.open(this, groupKeys, open.window, open.metadata, open.groupEnded);
+            group = reducer.open(this, groupKeys, open.window, open.metadata, open.unit);
             if (group != null) {
                 open.groups.put(groupKeys, group);
             }
@@ -144,11 +143,11 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
     }
 
     /**
-     * Sends a window's held results, then its EOF, once every group of it has returned (called by the last one).
-     * Holding them until then means a window whose reducer throws sends nothing but the error status, so the
-     * platform never forwards part of a window it will process again.
+     * Sends a window's held results once every group of it has returned (called by the last one), and gives
+     * its EOF. Holding them until then means a window whose reducer throws sends nothing but the error status,
+     * so the platform never forwards part of a window it will process again.
      */
-    private void sendWindow(OpenWindow window) {
+    private ReduceResponse endWindow(OpenWindow window) {
         for (G group : window.groups.values()) {
             Messages messages = group.results();
             if (messages == null) {
@@ -156,15 +155,12 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
             }
             for (Message message : messages) {
                 if (!send(WireFormat.result(message, window.window))) {
-                    return;
+                    return null;
                 }
                 listener().resultSent();
             }
         }
-        if (send(WireFormat.endOfWindow(window.window))) {
-            listener().windowCompleted(Duration.ofNanos(System.nanoTime() - window.closedAt));
-            unitEnded();
-        }
+        return WireFormat.endOfWindow(window.window);
     }
 
     /** A window as the platform identifies it: slot is echoed but not part of the identity. */
@@ -180,21 +176,11 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
         final Metadata metadata;
         /** In the order they opened; complete once the window closed (read then by the last group). */
         final Map<List<String>, G> groups = new LinkedHashMap<>();
-        /** Groups still running, plus one until the window closes: who brings it to zero sends the window. */
-        final AtomicInteger groupsLeft = new AtomicInteger(1);
-        /** What each group of the window runs once it has ended. */
-        final Runnable groupEnded = this::groupEnded;
-        volatile long closedAt;
+        final Unit unit = openUnit(() -> endWindow(this));
 
         OpenWindow(Window window) {
             this.window = window;
             this.metadata = new Metadata(WireFormat.intervalWindow(window));
-        }
-
-        void groupEnded() {
-            if (groupsLeft.decrementAndGet() == 0) {
-                sendWindow(this);
-            }
         }
 
         /** Same start and end (the slot is echoed, not part of the identity). */

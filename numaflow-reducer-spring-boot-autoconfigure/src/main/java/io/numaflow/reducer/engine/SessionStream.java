@@ -10,15 +10,12 @@ import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.KeyedWindow;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.sessionreduce.v1.Sessionreduce.SessionReduceResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -58,8 +55,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
             case MERGE -> windows < 2 ? "MERGE request has " + count(windows)
                     + ": it must carry at least two keyed windows" : null;
             case CLOSE -> windows < 1 ? "CLOSE request has no keyed window: it must carry at least one" : null;
-            case UNRECOGNIZED -> "unknown window operation event " + operation.getEventValue()
-                    + ": expected OPEN (0), CLOSE (1), EXPAND (2), MERGE (3) or APPEND (4)";
+            case UNRECOGNIZED -> WireFormat.unknownEvent(operation.getEventValue(), Event.getDescriptor());
         };
     }
 
@@ -166,11 +162,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         Session session = new Session(window);
         List<String> keys = List.copyOf(window.getKeysList());
         List<CompletableFuture<SessionReducer>> predecessors = mergedFrom.stream().map(s -> s.task.result()).toList();
-        Output output = message -> {
-            if (session.gate.admits()) {
-                emit(result(message, session.window));
-            }
-        };
+        Output output = output(session.gate, message -> result(message, session.window));
         GroupTask.Handler<SessionReducer> handler = datums -> {
             SessionReducer reducer = reducers.get();
             for (CompletableFuture<SessionReducer> predecessor : predecessors) {
@@ -179,9 +171,8 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
             reducer.sessionReduce(keys, datums, output);
             return reducer;
         };
-        unitOpened();
-        session.task = startGroup(keys, session.gate.closingAfter(handler), intervalWindow(window),
-                returned -> session.release());
+        session.task = startGroup(keys, session.gate.closingAfter(handler), true, intervalWindow(window),
+                session.unit, returned -> { });
         if (session.task == null) {
             return null;
         }
@@ -197,7 +188,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         try {
             return mergedAway.get();
         } catch (ExecutionException failed) {
-            throw new CancellationException("a merged session failed; its own error ends the stream");
+            throw GroupTask.STOPPED; // the merged-away session's own failure ends the stream
         }
     }
 
@@ -234,11 +225,11 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
 
     private final class Session {
         final OutputGate gate = new OutputGate();
-        /** Its handler runs, and it is open: who brings this to zero ends the session. */
-        final AtomicInteger left = new AtomicInteger(2);
         volatile KeyedWindow window; // changes with EXPAND; results and the EOF carry the current one
         volatile boolean mergedAway;
-        volatile long closedAt;
+        /** Ends with an EOF carrying its current window, or with none once merged away. */
+        final Unit unit = openUnit(() -> mergedAway ? null
+                : SessionReduceResponse.newBuilder().setKeyedWindow(window).setEOF(true).build());
         GroupTask<SessionReducer> task;
 
         Session(KeyedWindow window) {
@@ -247,9 +238,8 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
 
         /** CLOSE or the half-close: the input ends; the EOF follows once the handler has returned. */
         void close() {
-            closedAt = System.nanoTime();
             task.closeInputAndStart();
-            release();
+            unit.close();
         }
 
         /** Merged into another: the input ends, and nothing more of it is sent, not even its EOF. */
@@ -257,19 +247,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
             mergedAway = true;
             gate.mute();
             task.closeInputAndStart();
-            release();
-        }
-
-        void release() {
-            if (left.decrementAndGet() != 0) {
-                return;
-            }
-            if (mergedAway) {
-                unitEnded();
-            } else if (send(SessionReduceResponse.newBuilder().setKeyedWindow(window).setEOF(true).build())) {
-                listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
-                unitEnded();
-            }
+            unit.close();
         }
     }
 }

@@ -4,15 +4,21 @@ import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.numaflow.reducer.IntervalWindow;
+import io.numaflow.reducer.Message;
+import io.numaflow.reducer.Output;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +33,14 @@ import org.slf4j.LoggerFactory;
  *       reading (outbound backpressure), both serialised as gRPC requires;</li>
  *   <li>failure: a malformed request ends the call {@code INVALID_ARGUMENT}, a handler that throws ends it
  *       {@code INTERNAL} in the platform's format, a cancel ends it quietly; each stops every task;</li>
- *   <li>completion: a kind counts its units (a window, a session, a key run) with {@link #unitOpened} and
- *       {@link #unitEnded} (after the unit's EOF); the call completes once the request stream is half-closed
- *       and every unit has ended.</li>
+ *   <li>completion: a kind's units (a window, a session, a key run) are {@link Unit}s, each held by its
+ *       handlers and by being open, and ended by its EOF; the call completes once the request stream is
+ *       half-closed and every unit has ended.</li>
  * </ul>
  *
  * <p>Requests arrive on a transport thread, one at a time; handler tasks finish on their own threads. The
- * call's state, and the kinds' routing state, are guarded by {@code this}.
+ * call's state, and the kinds' routing state, are guarded by {@code this}. The call fails once: the first
+ * failure ends it, and is the only one logged, counted and reported.
  *
  * @param <Q> the request type
  * @param <R> the response type
@@ -87,6 +94,10 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
         return settings.listener();
     }
 
+    final GroupExecutor executor() {
+        return settings.executor();
+    }
+
     @Override
     public final void onNext(Q request) {
         if (ended) {
@@ -97,8 +108,12 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             reject(problem);
             return;
         }
-        apply(request);
-        DeferredWakeUps.wakeIfMany(); // the wake-ups and group starts this request deferred, if many wait
+        try {
+            apply(request);
+            DeferredWakeUps.wakeIfMany(); // the wake-ups and group starts this request deferred, if many wait
+        } catch (RejectedExecutionException refused) {
+            startRefused(refused);
+        }
         inbound.received();
     }
 
@@ -110,7 +125,11 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             }
             halfClosed = true;
         }
-        closeAll();
+        try {
+            closeAll();
+        } catch (RejectedExecutionException refused) {
+            startRefused(refused);
+        }
         synchronized (this) {
             if (openUnits == 0 && !ended) {
                 finish();
@@ -131,28 +150,39 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
     }
 
     /**
-     * Starts a handler task for a new group.
+     * Starts a handler task for a new group, holding {@code unit} until the handler has returned.
      *
      * @param keys the group's keys (kept immutable; its datums share them)
      * @param handler the user's code
+     * @param startAtOnce whether the platform reads its output while it is open (see {@link GroupExecutor})
      * @param window the group's window, for the error log
-     * @param onReturn called with the handler's result once it returned normally (on the handler's thread)
+     * @param unit the unit the group belongs to: released once the handler returned normally
+     * @param onReturn called with the handler's result once it returned normally (on the handler's thread),
+     *     before the unit is released
      * @return the task, or {@code null} when the call has ended (nothing more is to be done)
      */
     final synchronized <T> GroupTask<T> startGroup(List<String> keys, GroupTask.Handler<T> handler,
-            IntervalWindow window, Consumer<T> onReturn) {
+            boolean startAtOnce, IntervalWindow window, Unit unit, Consumer<T> onReturn) {
         if (ended) {
             return null;
         }
         GroupTask<T> task = new GroupTask<>(keys, handler, new DatumChannel(inbound, settings.groupBuffer()),
-                settings.executor(), listener());
+                settings.executor(), startAtOnce, listener());
         running.add(task);
+        unit.hold();
         task.result().whenComplete((value, error) -> {
-            taskEnded(task);
-            if (error == null) {
-                onReturn.accept(value);
-            } else if (!(error instanceof CancellationException)) {
-                handlerFailed(error, window, keys);
+            // Runs on the handler's thread (or the canceller's): whatever escapes here would be lost with
+            // the future, and leave the unit without its EOF.
+            try {
+                taskEnded(task);
+                if (error == null) {
+                    onReturn.accept(value);
+                    unit.release();
+                } else if (error != GroupTask.STOPPED) {
+                    handlerFailed(error, window, keys);
+                }
+            } catch (RuntimeException | Error bug) {
+                handlerFailed(bug, window, keys);
             }
         });
         listener().groupOpened();
@@ -165,18 +195,43 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
     private void start(GroupTask<?> task) {
         try {
             task.start();
-        } catch (RejectedExecutionException shuttingDown) {
+        } catch (RejectedExecutionException refused) {
+            startRefused(refused);
+        }
+    }
+
+    /**
+     * No thread could take a unit: the executor is shut down (the UDF is stopping), or the process is at the
+     * operating system's thread limit. The call ends, saying which; other calls go on.
+     */
+    private synchronized void startRefused(RejectedExecutionException refused) {
+        if (ended) {
+            return;
+        }
+        if (refused.getCause() instanceof OutOfMemoryError) {
+            String problem = "the reduce UDF cannot start a thread for another unit: " + refused.getMessage()
+                    + ". Raise the container's limit on processes/threads, or run on Java 21+ (virtual threads)";
+            log.error("A stream ended: {}", problem);
+            end(Status.RESOURCE_EXHAUSTED.withDescription(problem).asRuntimeException());
+        } else {
             end(Status.UNAVAILABLE.withDescription("the reduce UDF is shutting down").asRuntimeException());
         }
     }
 
-    /** A unit (window, session, key run) began: the call cannot complete before it ends. */
-    final synchronized void unitOpened() {
+    /**
+     * Opens a unit of this call (a window, a session, a key run): the call cannot complete before it ends.
+     *
+     * @param end what ends it on the wire once nobody holds it any more: sends what it still holds and returns
+     *     its EOF, or returns {@code null} for a unit that ends without one (a session merged into another)
+     * @return the unit, held by being open until {@link Unit#close()}
+     */
+    final synchronized Unit openUnit(Supplier<R> end) {
         openUnits++;
+        return new Unit(end);
     }
 
     /** A unit's EOF was sent. */
-    final synchronized void unitEnded() {
+    private synchronized void unitEnded() {
         openUnits--;
         if (openUnits == 0 && halfClosed && !ended) {
             finish();
@@ -240,9 +295,10 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
 
     /**
      * Ends the call {@code INTERNAL} in the platform's format (persisted, counted, logged with the group's
-     * window and keys): the user's code for that group threw {@code error}. Any thread.
+     * window and keys): the user's code for that group threw {@code error}. Any thread. The first failure of
+     * the call ends it; later ones (its other groups stopping) are not reported.
      */
-    final void handlerFailed(Throwable error, IntervalWindow window, List<String> keys) {
+    final synchronized void handlerFailed(Throwable error, IntervalWindow window, List<String> keys) {
         if (ended) {
             return;
         }
@@ -287,5 +343,59 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
         }
         stopped();
         signalReady();
+    }
+
+    /**
+     * A Message as a kind's response, once its handler's gate admits it, after the platform is ready to
+     * read: the {@link Output} every kind but the accumulator gives its handlers.
+     *
+     * @param gate the handler's gate
+     * @param response the kind's response for a message, with the unit's current window
+     * @return the output
+     */
+    final Output output(OutputGate gate, Function<Message, R> response) {
+        return message -> {
+            Objects.requireNonNull(message, "message must not be null");
+            gate.pass(() -> emit(response.apply(message)));
+        };
+    }
+
+    /**
+     * A window, a session or an accumulator key run. It is held by being open and by each of its handlers
+     * while they run; once the last one lets go, its last responses and its EOF go out and it has ended.
+     */
+    final class Unit {
+        private final AtomicInteger holders = new AtomicInteger(1); // being open
+        private final Supplier<R> end;
+        private volatile long closedAt;
+
+        private Unit(Supplier<R> end) {
+            this.end = end;
+        }
+
+        /** A handler of it runs. */
+        void hold() {
+            holders.incrementAndGet();
+        }
+
+        /** Its input ended: the close its EOF is timed from. */
+        void close() {
+            closedAt = System.nanoTime();
+            release();
+        }
+
+        /** A holder lets go; the last one ends the unit. */
+        void release() {
+            if (holders.decrementAndGet() != 0) {
+                return;
+            }
+            R eof = end.get();
+            if (eof == null) {
+                unitEnded();
+            } else if (send(eof)) {
+                listener().windowCompleted(Duration.ofNanos(System.nanoTime() - closedAt));
+                unitEnded();
+            }
+        }
     }
 }

@@ -34,32 +34,36 @@ final class TaskGroups implements ReduceStream.GroupReducer<TaskGroups.TaskGroup
     }
 
     private final Handlers handlers;
+    private final boolean streams;
 
-    TaskGroups(Handlers handlers) {
+    /**
+     * @param handlers makes each group's handler
+     * @param streams whether the platform reads the groups' output while the window is open (a streamer's):
+     *     each group's task then starts at once, however many are open; a {@code Reducer}'s results wait for
+     *     the window's end
+     */
+    TaskGroups(Handlers handlers, boolean streams) {
         this.handlers = handlers;
+        this.streams = streams;
     }
 
     @Override
     public TaskGroup open(StreamCall<ReduceRequest, ReduceResponse> call, List<String> keys, Window window,
-            Metadata metadata, Runnable ended) {
+            Metadata metadata, StreamCall<ReduceRequest, ReduceResponse>.Unit unit) {
         OutputGate gate = new OutputGate();
-        Output output = message -> {
-            if (gate.admits()) {
-                call.emit(WireFormat.result(message, window));
-            }
-        };
+        Output output = call.output(gate, message -> WireFormat.result(message, window));
         GroupTask<Messages> task = call.startGroup(keys, gate.closingAfter(handlers.handler(keys, metadata, output)),
-                metadata.intervalWindow(), messages -> ended.run());
+                streams, metadata.intervalWindow(), unit, messages -> { });
         return task == null ? null : new TaskGroup(task);
     }
 
     @Override
-    public void close(List<TaskGroup> groups) {
+    public void close(StreamCall<ReduceRequest, ReduceResponse> call, List<TaskGroup> groups) {
         List<GroupTask<Messages>> tasks = new ArrayList<>(groups.size());
         for (TaskGroup group : groups) {
             tasks.add(group.task);
         }
-        GroupTask.closeInputs(tasks);
+        GroupTask.closeInputs(tasks, call.executor());
     }
 
     /** Nothing to drop: the call cancels every running task itself. */

@@ -1,6 +1,7 @@
 package io.numaflow.reducer.engine;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnsafeByteOperations;
 import io.numaflow.reducer.Datum;
@@ -32,8 +33,7 @@ final class WireFormat {
         ReduceRequest.WindowOperation operation = request.getOperation();
         Event event = operation.getEvent();
         if (event == Event.UNRECOGNIZED) {
-            return "unknown window operation event " + operation.getEventValue()
-                    + ": expected OPEN (0), CLOSE (1) or APPEND (4)";
+            return unknownEvent(operation.getEventValue(), Event.getDescriptor());
         }
         int windows = operation.getWindowsCount();
         if (windows != 1) {
@@ -44,6 +44,19 @@ final class WireFormat {
             return event + " request has no payload";
         }
         return null;
+    }
+
+    /**
+     * The problem with an event number a kind's protocol does not have, naming the events it has.
+     *
+     * @param number the number received
+     * @param events the kind's {@code WindowOperation.Event} enum
+     * @return e.g. {@code unknown window operation event 7: expected OPEN (0), CLOSE (1) or APPEND (4)}
+     */
+    static String unknownEvent(int number, Descriptors.EnumDescriptor events) {
+        List<String> expected = events.getValues().stream().map(v -> v.getName() + " (" + v.getNumber() + ")").toList();
+        return "unknown window operation event " + number + ": expected "
+                + String.join(", ", expected.subList(0, expected.size() - 1)) + " or " + expected.get(expected.size() - 1);
     }
 
     /**
