@@ -105,13 +105,15 @@ class AggregatorServiceTest {
         client = serve(2);
     }
 
+    private UdsReduceServer server;
+
     private RawReduceDriver serve(int transportThreads) throws Exception {
         GroupExecutor executor = closeables.add(GroupExecutor.pooled(4, Duration.ofMillis(200)));
         ReduceListener listener = ReduceListener.of(List.of(new ReducerMetrics(meters), counting));
         ReduceService service = ReduceService.aggregator(aggregator::get, new EngineSettings(executor,
                 new UdfErrorReporter("udf", dir.resolve("errors"), Clock.systemUTC()), listener));
         Path socket = dir.resolve("aggregator-" + transportThreads + ".sock");
-        closeables.add(new UdsReduceServer(socket, service, transportThreads, MAX_MESSAGE));
+        server = closeables.add(new UdsReduceServer(socket, service, transportThreads, MAX_MESSAGE));
         return closeables.add(new RawReduceDriver(socket));
     }
 
@@ -248,6 +250,20 @@ class AggregatorServiceTest {
 
         assertThat(threads).as("every call on the transport thread").containsOnly("test-transport");
         assertThat(ReducerThreads.since(before)).as("no thread per group").isEmpty();
+    }
+
+    @Test
+    void aWindowInFlightWhenTheServerBeginsShuttingDownStillGetsItsResults() throws Exception {
+        WindowStream inFlight = client.open().send(WINDOW, List.of("k"), "1").send(WINDOW, List.of("k"), "2");
+        await().atMost(PATIENCE).until(() -> meter("numaflow.reducer.datums.received") == 2);
+
+        server.beginShutdown(); // what SIGTERM starts: no new calls, the open one goes on
+        List<ReduceResponse> responses = inFlight.send(WINDOW, List.of("k"), "3").closeAndAwait();
+
+        assertThat(responses).hasSize(2);
+        assertThat(text(responses.get(0))).isEqualTo("counter:3");
+        assertThat(responses.get(1).getEOF()).isTrue();
+        assertThat(server.awaitTermination(PATIENCE)).isTrue();
     }
 
     @Test
