@@ -8,6 +8,9 @@ import java.util.Objects;
 /**
  * The results a {@link Reducer} returns for one group, in the order they are sent.
  *
+ * <p>Two instances are equal when they hold equal messages in the same order (a {@link Message} compares its
+ * value bytes, keys and tags), so a test can compare what a reducer returned with what it expects.
+ *
  * <p>Not thread-safe: build it on the reducer's thread, then return it.
  */
 public final class Messages implements Iterable<Message> {
@@ -73,6 +76,16 @@ public final class Messages implements Iterable<Message> {
     @Override
     public Iterator<Message> iterator() {
         return asList().iterator();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Messages m && messages.equals(m.messages);
+    }
+
+    @Override
+    public int hashCode() {
+        return messages.hashCode();
     }
 
     @Override

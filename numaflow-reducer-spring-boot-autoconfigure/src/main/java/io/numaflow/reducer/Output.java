@@ -14,6 +14,7 @@ public interface Output {
      * Sends one result to the platform.
      *
      * @param message the result, not {@code null}
+     * @throws NullPointerException if {@code message} is {@code null}
      * @throws IllegalStateException after the handler returned, or after its stream ended (cancelled by the
      *     platform, or failed)
      */

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
 
-/** This starter's version, written into a resource by the build (never hard-coded: SPEC section 3). */
+/**
+ * This starter's version, written into a resource by the build, never hard-coded: the server-info file carries
+ * it, and the platform refuses a version below its minimum for Java UDFs.
+ */
 final class BuildVersion {
 
     private static final String RESOURCE = "/META-INF/numaflow-reducer/build.properties";

@@ -24,8 +24,11 @@ import org.springframework.validation.annotation.Validated;
  *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
- * @param maxThreads Threads of the gRPC server's executor (transport callbacks, where an Aggregator runs;
- *     reducers run elsewhere); values above 16 are capped at 16
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks, where an Aggregator runs; other
+ *     kinds' handlers run elsewhere); values above 16 are capped at 16
+ * @param virtualThreads Whether handlers (one task per group, session or accumulator key run) run on virtual
+ *     threads on Java 21+; false runs them on platform threads, as on Java 17: a thread of its own for each
+ *     open unit whose output is read while it is open, a pool of 256 for Reducer groups
  * @param shutdownGracePeriod On shutdown, how long in-flight windows get to finish
  * @param beanName Which bean to serve when there are several of the reduce family and none is @Primary
  * @param errorDir Where the first UDF error of the process is persisted for the platform's UI
@@ -38,6 +41,7 @@ public record NumaflowReducerProperties(
         Path serverInfoFile,
         @NotNull @Positive @DefaultValue("64MB") DataSize maxMessageSize,
         @Min(1) @DefaultValue("4") int maxThreads,
+        @DefaultValue("true") boolean virtualThreads,
         @NotNull @DurationMin(nanos = 0) @DefaultValue("60s") Duration shutdownGracePeriod,
         String beanName,
         @NotNull @DefaultValue("/var/numaflow/runtime/application-errors") Path errorDir) {

@@ -22,10 +22,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.autoconfigure.thread.Threading;
+import org.springframework.boot.system.JavaVersion;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.env.Environment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
@@ -42,7 +41,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 @EnableConfigurationProperties(NumaflowReducerProperties.class)
 public class ReducerAutoConfiguration {
 
-    /** Platform threads that run reducers at once before further groups wait for one (see GroupExecutor). */
+    /** Platform threads that run Reducer groups at once before further ones buffer (see GroupExecutor). */
     static final int PLATFORM_THREAD_POOL_SIZE = 256;
 
     @Bean
@@ -52,11 +51,14 @@ public class ReducerAutoConfiguration {
         return ReducerSelection.select(beanFactory, properties.beanName());
     }
 
-    /** Reducer tasks: virtual threads when {@code spring.threads.virtual.enabled} is on Java 21+. */
+    /**
+     * Handler tasks: on Java 21+ a virtual thread each, unless {@code numaflow.reducer.virtual-threads} is
+     * {@code false}; otherwise platform threads, where no unit waits for another either (see GroupExecutor).
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    GroupExecutor reducerGroupExecutor(Environment environment) {
-        if (Threading.VIRTUAL.isActive(environment)) {
+    GroupExecutor reducerGroupExecutor(NumaflowReducerProperties properties) {
+        if (properties.virtualThreads() && JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE)) {
             SimpleAsyncTaskExecutor virtualThreads = new SimpleAsyncTaskExecutor("numaflow-reducer-");
             virtualThreads.setVirtualThreads(true);
             return GroupExecutor.threadPerGroup(virtualThreads);

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engine's work as Micrometer meters, all named {@code numaflow.reducer.*}. Tags are low-cardinality
- * only: never keys or window times.
+ * The engine's work as Micrometer meters, all named {@code numaflow.reducer.*}, for every kind of reduce UDF: a
+ * "group" is a {@code (window, keys)} group of an aligned window, a session, or an accumulator key run, and a
+ * completed "window" any of them whose EOF was sent. Tags are low-cardinality only: never keys or window times.
  */
 public class ReducerMetrics implements ReduceListener {
 
@@ -36,23 +37,28 @@ public class ReducerMetrics implements ReduceListener {
         resultsSent = Counter.builder("numaflow.reducer.results.sent")
                 .description("Results sent to the platform").register(registry);
         windowsCompleted = Counter.builder("numaflow.reducer.windows.completed")
-                .description("Windows whose results and EOF were sent").register(registry);
+                .description("Windows, sessions and accumulator key runs whose results and EOF were sent")
+                .register(registry);
         udfErrors = Counter.builder("numaflow.reducer.udf.errors")
-                .description("Reducer calls that threw (each ends its stream with INTERNAL)").register(registry);
+                .description("Handler calls of any kind that threw (each ends its stream with INTERNAL)")
+                .register(registry);
         for (Rejection rejection : Rejection.values()) {
             rejected.put(rejection, Counter.builder("numaflow.reducer.streams.rejected")
                     .description("Streams ended early by bad input or by the client")
                     .tag("reason", rejection.name().toLowerCase()).register(registry));
         }
         reducerTime = Timer.builder("numaflow.reducer.group.duration")
-                .description("Time in the reducer per (window, keys) group").register(registry);
+                .description("Time in the handler per group: (window, keys) group, session or accumulator key run")
+                .register(registry);
         closeToEof = Timer.builder("numaflow.reducer.window.close.to.eof")
-                .description("From a window's close (half-close) to its EOF").publishPercentileHistogram()
+                .description("From the close of a window, session or accumulator key run to its EOF")
+                .publishPercentileHistogram()
                 .register(registry);
         Gauge.builder("numaflow.reducer.streams.active", activeStreams, AtomicInteger::get)
-                .description("Open ReduceFn streams").register(registry);
+                .description("Open streams: ReduceFn, SessionReduceFn and AccumulateFn").register(registry);
         Gauge.builder("numaflow.reducer.groups.active", activeGroups, AtomicInteger::get)
-                .description("(window, keys) groups not yet ended").register(registry);
+                .description("Groups not yet ended: (window, keys) groups, sessions and accumulator key runs")
+                .register(registry);
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
  * Which bean of the reduce family ({@code Reducer}, {@code ReduceStreamer}, {@code SessionReducer},
- * {@code Accumulator}, {@code Aggregator}) is served, and how each group gets its instance (SPEC sections 4 and 7).
+ * {@code Accumulator}, {@code Aggregator}) is served, and how each group gets its instance.
  *
  * <p>One bean is served, whatever its kind: the only one, else the one {@code numaflow.reducer.bean-name}
  * names, else the {@code @Primary} one. A singleton is shared by every group; any other scope (typically

@@ -17,9 +17,10 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.Ordered;
 
 /**
- * The platform's handshake (SPEC section 3): once startup has finished, and so the gRPC server listens, the
- * server-info file is written atomically; the platform polls for it before it opens any stream. Removed on
- * shutdown.
+ * The platform's handshake: once startup has finished, and so the gRPC server listens, the server-info file is
+ * written atomically (a temporary file, then a rename): one JSON object (protocol, language, this starter's
+ * version, the minimum platform version, metadata) followed by {@value #END_MARKER}. The platform polls for it
+ * before it opens any stream and checks the versions it names. Removed on shutdown.
  */
 public class ServerInfoFile implements ApplicationRunner, DisposableBean, Ordered {
 

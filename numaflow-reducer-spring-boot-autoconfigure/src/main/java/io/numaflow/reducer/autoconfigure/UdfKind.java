@@ -17,9 +17,10 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The kinds of reduce UDF the platform runs: the bean type a user declares, the socket and server-info file the
- * platform looks for, the version it must be, and the gRPC service that serves it. An {@link Aggregator} is a
- * {@link Reducer} to the platform, served another way.
+ * The kinds of reduce UDF the platform runs (aligned windows with results at the close or as they come,
+ * session windows, accumulators): the bean type a user declares, the socket and server-info file the platform
+ * looks for, the platform version it needs, and the gRPC service that serves it. An {@link Aggregator} is a
+ * {@link Reducer} to the platform (the same socket, handshake and service), served another way.
  */
 public enum UdfKind {
 

@@ -1,7 +1,6 @@
 package io.numaflow.reducer.engine;
 
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.numaflow.reducer.Accumulator;
 import io.numaflow.reducer.AccumulatorOutput;
@@ -21,7 +20,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * The platform's one long-lived {@code AccumulateFn} call, carrying every key (SPEC section 7.3).
+ * The platform's one long-lived {@code AccumulateFn} call, carrying every key.
  *
  * <p>A key run lasts from the key's OPEN (or an APPEND for a key not open) to its CLOSE, with an
  * {@link Accumulator} task of its own. Each output is anchored to its source datum (id, event time, watermark,
@@ -151,7 +150,7 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
                 emit(AccumulatorResponse.newBuilder()
                         .setPayload(Payload.newBuilder()
                                 .addAllKeys(message.keys())
-                                .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // a private copy
+                                .setValue(WireFormat.value(message))
                                 .setEventTime(WireFormat.timestamp(source.eventTime()))
                                 .setWatermark(watermark)
                                 .setId(source.id())

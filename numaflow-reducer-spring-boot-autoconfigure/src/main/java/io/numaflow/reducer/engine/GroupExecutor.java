@@ -112,8 +112,7 @@ public final class GroupExecutor implements AutoCloseable {
             executor.execute(task);
         } catch (OutOfMemoryError noThread) {
             // Thread.start's "unable to create native thread": the process is at the OS's thread limit.
-            throw new RejectedExecutionException("no thread could be started for it (" + noThread.getMessage()
-                    + "); the process is at the operating system's thread limit", noThread);
+            throw new RejectedExecutionException(noThread.getMessage(), noThread);
         }
     }
 

@@ -91,7 +91,7 @@ final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<Reduce
     @Override
     void apply(ReduceRequest request) {
         if (request.getOperation().getEvent() == Event.CLOSE) {
-            return; // the half-close closes aligned windows; CLOSE is never data (SPEC section 2)
+            return; // CLOSE is never data: the platform closes aligned windows by half-closing
         }
         G group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
         if (group != null) {

@@ -1,6 +1,5 @@
 package io.numaflow.reducer.engine;
 
-import com.google.protobuf.UnsafeByteOperations;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.numaflow.reducer.IntervalWindow;
 import io.numaflow.reducer.Message;
@@ -19,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 
 /**
- * The platform's one long-lived {@code SessionReduceFn} call, carrying every session (SPEC section 7.2).
+ * The platform's one long-lived {@code SessionReduceFn} call, carrying every session.
  *
  * <p>A session is a keyed window, identified by start, end and keys, with a {@link SessionReducer} instance of
  * its own running as a task. OPEN and APPEND route a datum to it (opening it if unknown); EXPAND gives it a new
@@ -196,7 +195,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
         return SessionReduceResponse.newBuilder()
                 .setResult(SessionReduceResponse.Result.newBuilder()
                         .addAllKeys(message.keys())
-                        .setValue(UnsafeByteOperations.unsafeWrap(message.value())) // value() is a private copy
+                        .setValue(WireFormat.value(message))
                         .addAllTags(message.tags()))
                 .setKeyedWindow(window)
                 .build();

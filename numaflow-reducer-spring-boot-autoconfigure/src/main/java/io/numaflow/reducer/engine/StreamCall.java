@@ -209,8 +209,9 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             return;
         }
         if (refused.getCause() instanceof OutOfMemoryError) {
-            String problem = "the reduce UDF cannot start a thread for another unit: " + refused.getMessage()
-                    + ". Raise the container's limit on processes/threads, or run on Java 21+ (virtual threads)";
+            String problem = "the reduce UDF cannot start a thread for another unit (" + refused.getMessage()
+                    + "): the process is at the operating system's thread limit; raise the container's limit, or"
+                    + " run on Java 21+, where units run on virtual threads";
             log.error("A stream ended: {}", problem);
             end(Status.RESOURCE_EXHAUSTED.withDescription(problem).asRuntimeException());
         } else {

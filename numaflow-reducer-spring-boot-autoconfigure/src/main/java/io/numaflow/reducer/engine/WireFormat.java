@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Translation between the {@code reduce.v1} wire messages and the public API, the request checks of SPEC
- * section 2, and the conversions every kind's protocol shares.
+ * Translation between the {@code reduce.v1} wire messages and the public API, the checks every {@code ReduceFn}
+ * request must pass (a known event, exactly one window, a payload unless it is a CLOSE), and the conversions
+ * every kind's protocol shares.
  */
 final class WireFormat {
 
@@ -81,11 +82,16 @@ final class WireFormat {
     static ReduceResponse result(Message message, Window window) {
         ReduceResponse.Result result = ReduceResponse.Result.newBuilder()
                 .addAllKeys(message.keys())
-                // value() already returns a private copy: wrapping it saves a second one.
-                .setValue(UnsafeByteOperations.unsafeWrap(message.value()))
+                .setValue(value(message))
                 .addAllTags(message.tags())
                 .build();
         return ReduceResponse.newBuilder().setResult(result).setWindow(window).build();
+    }
+
+    /** A message's value as every kind's response carries it. */
+    static ByteString value(Message message) {
+        // value() already returns a private copy: wrapping it saves a second one.
+        return UnsafeByteOperations.unsafeWrap(message.value());
     }
 
     static ReduceResponse endOfWindow(Window window) {
@@ -93,9 +99,10 @@ final class WireFormat {
     }
 
     /**
-     * The instant of a timestamp. An absent one is the default instance, 0 seconds: {@link Instant#EPOCH}, as
-     * SPEC section 2 wants. One beyond what {@code Instant} holds (the platform's "end of time" for an
-     * accumulator window) reads as {@link Instant#MAX} or {@link Instant#MIN}: it is never rejected.
+     * The instant of a timestamp. An absent one is the default instance, 0 seconds: {@link Instant#EPOCH}, which
+     * is how the platform marks an event time or watermark it did not set. One beyond what {@code Instant} holds
+     * (the platform's "end of time" for an accumulator window) reads as {@link Instant#MAX} or
+     * {@link Instant#MIN}: it is never rejected.
      */
     static Instant instant(Timestamp timestamp) {
         long seconds = timestamp.getSeconds();

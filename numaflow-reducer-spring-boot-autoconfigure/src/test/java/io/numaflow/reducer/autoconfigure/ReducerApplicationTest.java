@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
 import net.devh.boot.grpc.server.event.GrpcServerShutdownEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -130,7 +132,7 @@ class ReducerApplicationTest {
             inFlight.halfClose();
             GatedCounterApp.RELEASE.countDown();
 
-            assertThat(inFlight.awaitStatus().isOk()).isTrue();
+            assertThat(inFlight.awaitStatus()).extracting(Status::getCode).isEqualTo(Status.Code.OK);
             assertThat(inFlight.responses()).hasSize(2);
             assertThat(text(inFlight.responses().get(0))).isEqualTo("5");
             assertThat(inFlight.responses().get(1).getEOF()).isTrue();
@@ -164,22 +166,32 @@ class ReducerApplicationTest {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(threadsOfTheStarter()).isEmpty());
     }
 
-    @Test
-    void reducersRunOnVirtualThreadsWhenEnabledOnJava21AndOnPlatformThreadsOtherwise() throws Exception {
+    /**
+     * On Java 21+ handlers run on virtual threads unless {@code numaflow.reducer.virtual-threads=false}, whatever
+     * {@code spring.threads.virtual.enabled} says; on Java 17 on platform threads. Either way never on the
+     * transport's threads.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no property                                                          | true",
+            "numaflow.reducer.virtual-threads=false                               | false",
+            "spring.threads.virtual.enabled=true                                  | true",
+            "spring.threads.virtual.enabled=false                                 | true",
+            "numaflow.reducer.virtual-threads=false,spring.threads.virtual.enabled=true | false"})
+    void handlersRunOnVirtualThreadsByDefaultOnJava21AndOnPlatformThreadsOtherwise(String properties,
+            boolean virtualOnJava21) throws Exception {
         boolean java21 = Runtime.version().feature() >= 21;
-        for (boolean enabled : new boolean[] {false, true}) {
-            try (ConfigurableApplicationContext context = start(ThreadRecordingApp.class,
-                    "spring.threads.virtual.enabled=" + enabled);
-                    RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
-                ThreadRecordingApp.THREADS.clear();
-                client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
+        String[] set = properties.equals("no property") ? new String[0] : properties.split(",");
+        try (ConfigurableApplicationContext context = start(ThreadRecordingApp.class, set);
+                RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
+            ThreadRecordingApp.THREADS.clear();
+            client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
 
-                Thread reducerThread = ThreadRecordingApp.THREADS.get(0);
-                assertThat(isVirtual(reducerThread)).as("virtual=%s on Java %s", enabled, Runtime.version())
-                        .isEqualTo(enabled && java21);
-                assertThat(reducerThread.getName()).startsWith("numaflow-reducer-");
-                assertThat(reducerThread.getName()).doesNotContain("grpc");
-            }
+            Thread reducerThread = ThreadRecordingApp.THREADS.get(0);
+            assertThat(isVirtual(reducerThread)).as("%s on Java %s", properties, Runtime.version())
+                    .isEqualTo(virtualOnJava21 && java21);
+            assertThat(reducerThread.getName()).startsWith("numaflow-reducer-");
+            assertThat(reducerThread.getName()).doesNotContain("grpc");
         }
     }
 

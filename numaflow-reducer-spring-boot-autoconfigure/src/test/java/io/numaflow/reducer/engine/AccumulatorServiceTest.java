@@ -9,6 +9,7 @@ import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.Timestamp;
@@ -21,12 +22,12 @@ import io.numaflow.reducer.wire.AccumulatorClient;
 import io.numaflow.reducer.wire.AccumulatorClient.KeyStream;
 import io.numaflow.reducer.wire.Closer;
 import io.numaflow.reducer.wire.UdsReduceServer;
+import io.numaflow.reducer.wire.Unreachable;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorRequest.WindowOperation.Event;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.AccumulatorResponse;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.KeyedWindow;
 import io.numaproj.numaflow.accumulator.v1.AccumulatorOuterClass.Payload;
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -501,24 +503,40 @@ class AccumulatorServiceTest {
 
     @Test
     void aClosedRunLeavesNothingBehindWhileTheStreamStaysOpen() throws Exception {
-        AtomicReference<WeakReference<Iterable<Datum>>> datumsOfTheRun = new AtomicReference<>();
-        AtomicReference<WeakReference<AccumulatorOutput>> outputOfTheRun = new AtomicReference<>();
-        AccumulatorClient client = serve((keys, datums, output) -> {
-            datumsOfTheRun.set(new WeakReference<>(datums));
-            outputOfTheRun.set(new WeakReference<>(output));
-            FORWARD.accumulate(keys, datums, output);
-        });
+        Unreachable ofTheRun = new Unreachable();
+        AccumulatorClient client = serve((keys, datums, output) ->
+                FORWARD.accumulate(keys, ofTheRun.track(datums), ofTheRun.track(output)));
         KeyStream stream = client.open().datum(List.of("k"), "v", 1, 1, "1");
         stream.closeKey(List.of("k"));
         await().atMost(PATIENCE).until(() -> stream.eofCount() == 1);
 
-        await().atMost(PATIENCE).until(() -> {
-            System.gc();
-            return datumsOfTheRun.get().get() == null && outputOfTheRun.get().get() == null;
-        });
+        ofTheRun.awaitAllCollected();
         assertThat(stream.status()).as("the stream is still open").isNotDone();
         stream.halfClose();
         assertThat(stream.awaitStatus().isOk()).isTrue();
+    }
+
+    @Test
+    void sendingOrForwardingNullFailsAtTheCallWithAClearMessageAndTheHandlerCarriesOn() throws Exception {
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        AccumulatorClient client = serve((keys, datums, output) -> {
+            for (Datum datum : datums) {
+                refused.add(catchThrowable(() -> output.send(datum, null)));
+                refused.add(catchThrowable(() -> output.send(null, Message.of(datum.value(), keys))));
+                refused.add(catchThrowable(() -> output.forward(null)));
+                output.forward(datum);
+            }
+        });
+        KeyStream stream = client.open().datum(List.of("k"), "v", 1, 1, "1");
+        stream.closeKey(List.of("k"));
+
+        List<AccumulatorResponse> responses = stream.closeAndAwait();
+
+        assertThat(refused).allSatisfy(e -> assertThat(e).isInstanceOf(NullPointerException.class))
+                .extracting(Throwable::getMessage)
+                .containsExactly("message must not be null", "source must not be null", "datum must not be null");
+        assertThat(responses).extracting(AccumulatorResponse::getEOF).containsExactly(false, true);
+        assertThat(text(responses.get(0))).isEqualTo("v");
     }
 
     @Test

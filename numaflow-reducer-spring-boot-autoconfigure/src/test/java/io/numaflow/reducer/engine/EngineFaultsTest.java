@@ -9,16 +9,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.rpc.DebugInfo;
 import io.grpc.Status;
-import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.RawReduceDriver.WindowStream;
 import io.numaflow.reducer.wire.UdsReduceServer;
+import io.numaflow.reducer.wire.Unreachable;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
-import java.lang.ref.WeakReference;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,10 +166,10 @@ class EngineFaultsTest {
 
     @Test
     void aCancelledStreamsStateIsFreed() {
-        AtomicReference<WeakReference<Iterable<Datum>>> datumsOfTheStream = new AtomicReference<>();
+        Unreachable ofTheStream = new Unreachable();
         CountDownLatch started = new CountDownLatch(1);
         reducer.set((keys, datums, md) -> {
-            datumsOfTheStream.set(new WeakReference<>(datums));
+            ofTheStream.track(datums);
             started.countDown();
             return ReduceServiceTest.COUNTER.reduce(keys, datums, md);
         });
@@ -185,10 +184,7 @@ class EngineFaultsTest {
         await().atMost(PATIENCE).untilAtomic(listener.closed, org.hamcrest.Matchers.equalTo(1));
         assertThat(listener.opened.get() - listener.closed.get()).as("active streams").isZero();
         // Nothing holds the stream's state any more: its datum channels become unreachable.
-        await().atMost(PATIENCE).until(() -> {
-            System.gc();
-            return datumsOfTheStream.get().get() == null;
-        });
+        ofTheStream.awaitAllCollected();
         reducer.set(ReduceServiceTest.COUNTER);
         assertStillServes();
     }

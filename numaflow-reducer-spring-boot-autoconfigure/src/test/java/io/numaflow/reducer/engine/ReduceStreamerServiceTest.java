@@ -7,6 +7,7 @@ import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -319,6 +321,22 @@ class ReduceStreamerServiceTest {
                 .hasMessage("the handler has returned: its output is closed");
     }
 
+
+    @Test
+    void sendingNullFailsAtTheCallWithAClearMessageAndTheHandlerCarriesOn() throws Exception {
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        RawReduceDriver client = serve((keys, datums, output, md) -> {
+            datums.forEach(d -> { });
+            refused.add(catchThrowable(() -> output.send(null)));
+            output.send(Message.of("after".getBytes(UTF_8), keys));
+        }, 2);
+
+        List<ReduceResponse> responses = client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
+
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0)).isInstanceOf(NullPointerException.class).hasMessage("message must not be null");
+        assertThat(responses).extracting(RawReduceDriver::text).containsExactly("after", "");
+    }
 
     /** A {@code ReduceFn} call whose client reads responses only when the test asks it to. */
     private static final class ManualReadStream {

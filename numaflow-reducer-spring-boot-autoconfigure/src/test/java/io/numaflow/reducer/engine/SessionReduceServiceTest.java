@@ -4,6 +4,7 @@ import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
 import static io.numaflow.reducer.wire.SessionCall.text;
 import static io.numaflow.reducer.wire.SessionCall.window;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import io.numaflow.reducer.Datum;
@@ -273,5 +274,25 @@ class SessionReduceServiceTest {
         }
         assertThat(call.closeAndAwait()).hasSize(10);
         assertThat(created).hasSize(5).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void sendingNullFailsAtTheCallWithAClearMessageAndTheHandlerCarriesOn() throws Exception {
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        serve(() -> new SessionFixture.Concat() {
+            @Override
+            public void sessionReduce(List<String> keys, Iterable<Datum> datums, Output output) throws Exception {
+                refused.add(catchThrowable(() -> output.send(null)));
+                super.sessionReduce(keys, datums, output);
+            }
+        });
+        KeyedWindow w = window(0, 60_000, "k");
+
+        List<SessionReduceResponse> responses = fixture.call().open(w, "a").close(w).closeAndAwait();
+
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0)).isInstanceOf(NullPointerException.class).hasMessage("message must not be null");
+        assertThat(responses).extracting(SessionReduceResponse::getEOF).containsExactly(false, true);
+        assertThat(text(responses.get(0))).isEqualTo("a");
     }
 }

@@ -40,6 +40,8 @@ public final class BenchMain {
         List<String> jvmFlags = List.of("-Xms64m", "-Xmx2g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         Path oursJar;
+        /** More packaged apps, each a server of its own name, run as ours is (e.g. the jar of an earlier commit). */
+        Map<String, Path> appJars = new LinkedHashMap<>();
         List<String> oursArgs = new ArrayList<>();
         String oursExecutor = "pooled";
         int transportThreads = 4;
@@ -66,6 +68,10 @@ public final class BenchMain {
                     case "--jvm-flags" -> o.jvmFlags = List.of(args[++i].trim().split("\\s+"));
                     case "--ours-jar" -> o.oursJar = Path.of(args[++i]);
                     case "--ours-arg" -> o.oursArgs.add(args[++i]);
+                    case "--app" -> {
+                        String[] app = args[++i].split("=", 2);
+                        o.appJars.put(app[0], Path.of(app[1]));
+                    }
                     case "--ours-executor" -> o.oursExecutor = args[++i];
                     case "--transport-threads" -> o.transportThreads = Integer.parseInt(args[++i]);
                     case "--floor-window" -> o.floorWindow = Integer.parseInt(args[++i]);
@@ -107,6 +113,11 @@ public final class BenchMain {
     static Map<String, ServerLauncher> launchers(Options o) {
         Map<String, ServerLauncher> all = new LinkedHashMap<>();
         for (String name : o.servers) {
+            if (o.appJars.containsKey(name)) {
+                all.put(name, new ServerLauncher.SpringBootJar(name, o.java, o.appJars.get(name), Stream.concat(
+                        Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads), o.oursArgs.stream()).toList()));
+                continue;
+            }
             ServerLauncher launcher = switch (name) {
                 case "floor" -> new ServerLauncher.JavaMain("floor", o.java, o.harnessClasspath,
                         ServerMain.class.getName(), List.of("floor"),

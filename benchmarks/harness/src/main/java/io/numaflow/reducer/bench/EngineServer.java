@@ -23,19 +23,20 @@ import java.util.concurrent.Executor;
 
 /**
  * "Ours" until the Spring Boot auto-configuration lands: the starter's engine ({@link ReduceService}) hosted
- * the way the starter hosts it, serving the counting reducer of SPEC section 1 as a singleton bean would.
+ * the way the starter hosts it, serving a counting reducer (the datum count of each group) as a singleton bean
+ * would.
  *
- * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration in
- * progress chooses on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it
- * chooses when {@code spring.threads.virtual.enabled=true}; with {@code platform} a new platform thread per
- * group (Java 17: what "memory does not grow with groups" would cost in threads).
+ * <p>Group tasks: {@code GroupExecutor.pooled(256)} on platform threads, what the auto-configuration chooses
+ * on Java 17; with {@code virtual} (Java 21+ only) one virtual thread per group, what it chooses on Java 21+ by
+ * default; with {@code platform} a new platform thread per group (Java 17: what "memory does not grow with
+ * groups" would cost in threads).
  */
 final class EngineServer {
 
     /** Pool size of the auto-configuration in progress for platform threads. */
     static final int PLATFORM_THREAD_POOL_SIZE = 256;
 
-    /** SPEC section 1's counter: one result per group, the datum count in decimal, with the group's keys. */
+    /** The counter: one result per group, the datum count in decimal, with the group's keys. */
     static final Reducer COUNTER = (keys, datums, md) -> {
         long n = 0;
         for (Datum ignored : datums) {

@@ -328,7 +328,7 @@ final class LoadGenerator implements AutoCloseable {
                 return;
             }
             String value = result.getValue().toString(StandardCharsets.UTF_8);
-            // The bare count (SPEC §1's counter), or the sample app's "counter:<n> interval_window_start:…".
+            // The bare count (EngineServer.COUNTER), or the sample app's "counter:<n> interval_window_start:…".
             String count = value.startsWith("counter:") ? value.substring(8).split(" ", 2)[0] : value;
             if (!count.equals(Integer.toString(scenario.datumsPerKey()))) {
                 fail("key " + result.getKeys(0) + " counted " + value + ", sent " + scenario.datumsPerKey());
