@@ -118,17 +118,22 @@ final class FoldingGroups implements ReduceStream.GroupReducer<FoldingGroups.Fol
          */
         boolean finish() {
             open = false;
+            Messages messages = null;
+            Throwable failure = null;
             try {
-                Messages messages = aggregator.result(keys, state, metadata);
-                results = messages == null ? Messages.empty() : messages;
+                messages = aggregator.result(keys, state, metadata);
             } catch (Throwable error) {
-                call.handlerFailed(error, metadata.intervalWindow(), keys);
-                return false;
-            } finally {
-                state = null;
-                call.listener().reducerReturned(Duration.ofNanos(System.nanoTime() - openedAt));
-                call.listener().groupClosed();
+                failure = error;
             }
+            state = null;
+            // Recorded before a failure ends the stream, so the meters have it once the client sees the status.
+            call.listener().reducerReturned(Duration.ofNanos(System.nanoTime() - openedAt));
+            call.listener().groupClosed();
+            if (failure != null) {
+                call.handlerFailed(failure, metadata.intervalWindow(), keys);
+                return false;
+            }
+            results = messages == null ? Messages.empty() : messages;
             return true;
         }
 
