@@ -3,6 +3,7 @@
 # events: this VM has no hardware counters). JFR (run.sh --profile) sees Java frames only; this sees the
 # futex wake-ups, context switches and socket I/O too.
 #   benchmarks/perf-profile.sh few_keys [run.sh options...]    e.g. --ours-jar sample-app/target/<app>.jar
+#   PERF_SERVER=aggregator benchmarks/perf-profile.sh few_keys ...    another server than ours
 # Needs `perf` (Debian: apt-get install linux-perf) and root or kernel.perf_event_paranoid <= 1.
 # Output in benchmarks/target/perf/<timestamp>-<scenario>/: perf.data, report.txt (by thread and symbol,
 # user and kernel), and summary.txt (CPU and context switches of the server per datum).
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scenario=${1:?usage: perf-profile.sh <scenario> [run.sh options]}
 shift
-server=ours
+server=${PERF_SERVER:-ours}
 runs=3 # the JIT symbol map is written after the second
 out=benchmarks/target/perf/$(date +%Y%m%d-%H%M%S)-$scenario
 mkdir -p "$out"

@@ -1,62 +1,86 @@
 package io.numaflow.reducer.engine;
 
 import io.grpc.stub.ServerCallStreamObserver;
+import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.Metadata;
-import io.numaflow.reducer.Output;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceRequest.WindowOperation.Event;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.ReduceResponse;
 import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * One {@code ReduceFn} call of an aligned (fixed or sliding) window: the platform's stream for (usually) one
- * window, served to a {@code Reducer} or a {@code ReduceStreamer}.
+ * window, served to a {@code Reducer}, a {@code ReduceStreamer} or an {@code Aggregator}.
  *
- * <p>Each request goes to its {@code (window, keys)} group, whose handler task starts with the group's first
- * request. The half-close closes every group's input. Once every group of a window has returned, the window's
- * held results (a {@code Reducer}'s return value) are sent, then its EOF; a {@code ReduceStreamer}'s results
- * went out as it sent them. The call completes after the last EOF.
+ * <p>Each request goes to its {@code (window, keys)} group, opened by the kind's {@link GroupReducer} with the
+ * group's first request. The half-close closes every group's input. Once every group of a window has ended, the
+ * window's held results (what a {@code Reducer} returned, what an {@code Aggregator}'s state became) are sent,
+ * then its EOF; a {@code ReduceStreamer}'s results went out as it sent them. The call completes after the last
+ * EOF.
+ *
+ * @param <G> the kind's groups
  */
-final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
+final class ReduceStream<G extends ReduceStream.Group> extends StreamCall<ReduceRequest, ReduceResponse> {
 
-    /** How a group of a window is reduced: the two kinds served on {@code reduce.v1} differ only here. */
-    @FunctionalInterface
-    interface GroupReducer {
+    /** One {@code (window, keys)} group: where its datums go and what it leaves to send when its window ends. */
+    interface Group {
 
-        /**
-         * The handler of one group.
-         *
-         * @param keys the group's keys
-         * @param metadata the group's window
-         * @param output sends a result at once, with the group's window
-         * @return the handler; what it returns is sent when the window ends ({@code null}: nothing)
-         */
-        GroupTask.Handler<Messages> handler(List<String> keys, Metadata metadata, Output output);
+        /** The group's keys: its datums share this (immutable) list. */
+        List<String> keys();
+
+        /** Takes the group's next datum. Transport thread. */
+        void add(Datum datum);
+
+        /** What to send before the window's EOF once the group has ended; {@code null} for nothing. */
+        Messages results();
     }
 
-    private final GroupReducer reducer;
-    private final boolean streams;
+    /** How the groups of a window are reduced: the kinds served on {@code reduce.v1} differ only here. */
+    interface GroupReducer<G extends Group> {
+
+        /**
+         * Opens a group on its first request. Transport thread, holding the call's lock.
+         *
+         * @param call the stream: starts tasks, sends output, reports a failure
+         * @param keys the group's keys (immutable)
+         * @param window the group's window as the platform sent it, echoed on results
+         * @param metadata the group's window for the user's code
+         * @param unit the window's unit: a group whose results are set after the window's input closed (a task)
+         *     holds it until they are, and never releases it if it fails or is stopped
+         * @return the group, or {@code null} when the call has ended (nothing more is to be done)
+         */
+        G open(StreamCall<ReduceRequest, ReduceResponse> call, List<String> keys, Window window, Metadata metadata,
+                StreamCall<ReduceRequest, ReduceResponse>.Unit unit);
+
+        /**
+         * The half-close: ends the input of {@code groups}, every group of the closing windows. Transport thread.
+         *
+         * @param call the stream
+         * @param groups the groups, in the order they opened
+         */
+        void close(StreamCall<ReduceRequest, ReduceResponse> call, List<G> groups);
+
+        /**
+         * The call ended early (a failure, a cancel): drops what {@code groups} hold. Called holding the call's
+         * lock, after the call stopped its tasks.
+         */
+        void discard(Collection<G> groups);
+    }
+
+    private final GroupReducer<G> reducer;
     private final Map<WindowId, OpenWindow> windows = new LinkedHashMap<>();
     private OpenWindow lastWindow; // most requests are for the window of the one before
 
-    /**
-     * The call.
-     *
-     * @param streams whether the platform reads the groups' output while the window is open (a streamer's):
-     *     each group's task then starts at once, however many are open; a {@code Reducer}'s results wait for
-     *     the window's end
-     */
-    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, EngineSettings settings, GroupReducer reducer,
-            boolean streams) {
+    ReduceStream(ServerCallStreamObserver<ReduceResponse> responses, EngineSettings settings, GroupReducer<G> reducer) {
         super(responses, settings);
         this.reducer = reducer;
-        this.streams = streams;
     }
 
     @Override
@@ -69,9 +93,9 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         if (request.getOperation().getEvent() == Event.CLOSE) {
             return; // CLOSE is never data: the platform closes aligned windows by half-closing
         }
-        GroupTask<Messages> group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
+        G group = groupFor(request.getOperation().getWindows(0), request.getPayload().getKeysList());
         if (group != null) {
-            group.offer(WireFormat.datum(request.getPayload(), group.keys()));
+            group.add(WireFormat.datum(request.getPayload(), group.keys()));
             listener().datumReceived();
         }
     }
@@ -82,34 +106,37 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         synchronized (this) {
             closing = new ArrayList<>(windows.values());
         }
-        List<GroupTask<Messages>> groups = new ArrayList<>();
+        List<G> groups = new ArrayList<>();
         for (OpenWindow window : closing) {
             groups.addAll(window.groups.values());
         }
-        GroupTask.closeInputs(groups, executor());
+        reducer.close(this, groups);
         for (OpenWindow window : closing) {
             window.unit.close(); // no group can join it any more
         }
     }
 
-    /** The group of {@code (window, keys)}, opened (and its task started) on its first request. */
-    private synchronized GroupTask<Messages> groupFor(Window window, List<String> keys) {
+    @Override
+    void stopped() {
+        for (OpenWindow window : windows.values()) {
+            reducer.discard(window.groups.values());
+        }
+    }
+
+    /** The group of {@code (window, keys)}, opened on its first request. */
+    private synchronized G groupFor(Window window, List<String> keys) {
         OpenWindow open = lastWindow != null && lastWindow.matches(window) ? lastWindow : windows.get(WindowId.of(window));
         if (open == null) {
             open = new OpenWindow(window);
             windows.put(WindowId.of(window), open);
         }
         lastWindow = open;
-        GroupTask<Messages> group = open.groups.get(keys);
+        G group = open.groups.get(keys);
         if (group == null) {
             List<String> groupKeys = List.copyOf(keys);
-            OpenWindow owner = open;
-            OutputGate gate = new OutputGate();
-            Output output = output(gate, message -> WireFormat.result(message, owner.window));
-            group = startGroup(groupKeys, gate.closingAfter(reducer.handler(groupKeys, owner.metadata, output)),
-                    streams, owner.metadata.intervalWindow(), owner.unit, messages -> { });
+            group = reducer.open(this, groupKeys, open.window, open.metadata, open.unit);
             if (group != null) {
-                owner.groups.put(groupKeys, group);
+                open.groups.put(groupKeys, group);
             }
         }
         return group;
@@ -121,10 +148,10 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
      * so the platform never forwards part of a window it will process again.
      */
     private ReduceResponse endWindow(OpenWindow window) {
-        for (GroupTask<Messages> group : window.groups.values()) {
-            Messages messages = group.result().getNow(null);
+        for (G group : window.groups.values()) {
+            Messages messages = group.results();
             if (messages == null) {
-                continue; // nothing held: a ReduceStreamer, or a Reducer that returned null
+                continue; // nothing held: a ReduceStreamer
             }
             for (Message message : messages) {
                 if (!send(WireFormat.result(message, window.window))) {
@@ -148,7 +175,7 @@ final class ReduceStream extends StreamCall<ReduceRequest, ReduceResponse> {
         final Window window;
         final Metadata metadata;
         /** In the order they opened; complete once the window closed (read then by the last group). */
-        final Map<List<String>, GroupTask<Messages>> groups = new LinkedHashMap<>();
+        final Map<List<String>, G> groups = new LinkedHashMap<>();
         final Unit unit = openUnit(() -> endWindow(this));
 
         OpenWindow(Window window) {

@@ -83,6 +83,13 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
     /** The half-close: ends the input of everything still open. Transport thread. */
     abstract void closeAll();
 
+    /**
+     * The call ended early (a failure, a cancel) and its tasks were stopped: a kind drops what it holds outside
+     * of tasks. Called holding {@code this}.
+     */
+    void stopped() {
+    }
+
     final ReduceListener listener() {
         return settings.listener();
     }
@@ -287,8 +294,12 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
         running.remove(task);
     }
 
-    /** The first failure of the call ends it; later ones (its other groups stopping) are not reported. */
-    private synchronized void handlerFailed(Throwable error, IntervalWindow window, List<String> keys) {
+    /**
+     * Ends the call {@code INTERNAL} in the platform's format (persisted, counted, logged with the group's
+     * window and keys): the user's code for that group threw {@code error}. Any thread. The first failure of
+     * the call ends it; later ones (its other groups stopping) are not reported.
+     */
+    final synchronized void handlerFailed(Throwable error, IntervalWindow window, List<String> keys) {
         if (ended) {
             return;
         }
@@ -331,6 +342,7 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
         for (GroupTask<?> task : new ArrayList<>(running)) {
             task.cancel(); // completes its result, which removes it from running
         }
+        stopped();
         signalReady();
     }
 

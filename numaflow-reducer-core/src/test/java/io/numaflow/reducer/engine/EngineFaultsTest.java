@@ -7,7 +7,6 @@ import static io.numaflow.reducer.wire.RawReduceDriver.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
 import com.google.rpc.DebugInfo;
 import io.grpc.Status;
 import io.numaflow.reducer.Reducer;
@@ -144,12 +143,7 @@ class EngineFaultsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedRequests")
     void aMalformedRequestEndsItsStreamWithInvalidArgument(String name, ReduceRequest bad, String message) {
-        WindowStream stream = client.open().send(WINDOW, List.of("k"), "v").send(bad);
-
-        Status status = stream.awaitStatus();
-
-        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(status.getDescription()).isEqualTo(message);
+        AlignedScenarios.malformedIsInvalidArgument(client, bad, message);
         assertThat(listener.malformed).hasValue(1);
         assertStillServes();
     }
@@ -165,14 +159,7 @@ class EngineFaultsTest {
 
     @Test
     void anOversizeMessageIsRefusedWithResourceExhaustedAndTheConnectionStaysUp() {
-        ByteString huge = ByteString.copyFrom(new byte[MAX_MESSAGE + 1]);
-        WindowStream stream = client.open().send(WINDOW, List.of("k"), "v")
-                .send(request(Event.APPEND, WINDOW, List.of("k"), huge));
-
-        Status status = stream.awaitStatus();
-
-        assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(status.getDescription()).contains("exceeds maximum");
+        AlignedScenarios.oversizeIsResourceExhausted(client, MAX_MESSAGE);
         await().atMost(PATIENCE).untilAtomic(listener.closed, org.hamcrest.Matchers.equalTo(1));
         assertStillServes(); // on the same client, so the same connection
     }

@@ -1,5 +1,6 @@
 package io.numaflow.reducer.engine;
 
+import static io.numaflow.reducer.engine.AlignedScenarios.resultsByKey;
 import static io.numaflow.reducer.wire.RawReduceDriver.PATIENCE;
 import static io.numaflow.reducer.wire.RawReduceDriver.request;
 import static io.numaflow.reducer.wire.RawReduceDriver.text;
@@ -25,9 +26,7 @@ import io.numaproj.numaflow.reduce.v1.ReduceOuterClass.Window;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,18 +75,6 @@ class ReduceServiceTest {
         return client;
     }
 
-    /** Result texts by the result's joined keys; asserts every result carries {@code window}. */
-    private static Map<String, String> resultsByKey(List<ReduceResponse> responses, Window window) {
-        Map<String, String> results = new HashMap<>();
-        for (ReduceResponse response : responses) {
-            if (!response.getEOF()) {
-                assertThat(response.getWindow()).isEqualTo(window);
-                results.put(String.join(",", response.getResult().getKeysList()), text(response));
-            }
-        }
-        return results;
-    }
-
     @Test
     void isReadyAnswersTrue() throws Exception {
         assertThat(serve(COUNTER).isReady()).isTrue();
@@ -96,18 +82,7 @@ class ReduceServiceTest {
 
     @Test
     void interleavedKeysAreGroupedAndEachGroupCountedWithOneEofLast() throws Exception {
-        RawReduceDriver client = serve(COUNTER);
-        Window window = window(60_000, 120_000, "slot-7");
-        WindowStream stream = client.open();
-        for (int i = 0; i < 30; i++) {
-            stream.send(window, List.of("k" + (i % 3)), "v" + i);
-        }
-        List<ReduceResponse> responses = stream.closeAndAwait();
-
-        assertThat(responses).hasSize(4);
-        assertThat(responses.get(3).getEOF()).isTrue();
-        assertThat(responses.get(3).getWindow()).isEqualTo(window);
-        assertThat(resultsByKey(responses.subList(0, 3), window))
+        assertThat(AlignedScenarios.threeInterleavedKeys(serve(COUNTER)))
                 .containsOnly(Map.entry("k0", "counter:10"), Map.entry("k1", "counter:10"),
                         Map.entry("k2", "counter:10"));
     }
@@ -123,91 +98,22 @@ class ReduceServiceTest {
             metadata.set(md);
             return null; // treated as no results
         });
-        Window window = window(60_000, 120_000);
-        ReduceRequest withoutTimes = request(Event.APPEND, window, List.of("a"), "third").toBuilder()
-                .setPayload(request(Event.APPEND, window, List.of("a"), "third").getPayload().toBuilder()
-                        .clearEventTime().clearWatermark())
-                .build();
-        List<ReduceResponse> responses = client.open()
-                .send(window, List.of("a"), "first").send(window, List.of("a"), "second").send(withoutTimes)
-                .closeAndAwait();
-
-        assertThat(responses).singleElement().satisfies(eof -> assertThat(eof.getEOF()).isTrue());
-        assertThat(seen.get()).extracting(d -> new String(d.value(), UTF_8))
-                .containsExactly("first", "second", "third");
-        Datum first = seen.get().get(0);
-        assertThat(first.keys()).containsExactly("a");
-        assertThat(first.eventTime()).isEqualTo(Instant.ofEpochSecond(60));
-        assertThat(first.watermark()).isEqualTo(Instant.ofEpochSecond(60));
-        assertThat(first.headers()).containsEntry("h", "v");
-        assertThat(seen.get().get(2).eventTime()).isEqualTo(Instant.EPOCH);
-        assertThat(seen.get().get(2).watermark()).isEqualTo(Instant.EPOCH);
-        assertThat(metadata.get().intervalWindow().start()).isEqualTo(Instant.ofEpochSecond(60));
-        assertThat(metadata.get().intervalWindow().end()).isEqualTo(Instant.ofEpochSecond(120));
+        AlignedScenarios.datumsArriveInOrderWithTheirFields(client, seen::get, metadata::get);
     }
 
     @Test
     void threeWindowsInOneStreamEachGetTheirResultsThenTheirOwnEof() throws Exception {
-        RawReduceDriver client = serve(COUNTER);
-        List<Window> windows = List.of(window(0, 60_000), window(60_000, 120_000), window(120_000, 180_000));
-        WindowStream stream = client.open();
-        for (int i = 0; i < 60; i++) {
-            stream.send(windows.get(i % 3), List.of("k" + (i % 2)), "v");
-        }
-        List<ReduceResponse> responses = stream.closeAndAwait();
-
-        assertThat(responses).hasSize(9);
-        for (Window window : windows) {
-            List<Integer> positions = IntStream.range(0, responses.size())
-                    .filter(i -> responses.get(i).getWindow().equals(window)).boxed().toList();
-            assertThat(positions).hasSize(3);
-            List<ReduceResponse> ofWindow = positions.stream().map(responses::get).toList();
-            assertThat(ofWindow.stream().filter(ReduceResponse::getEOF)).hasSize(1);
-            assertThat(ofWindow.get(2).getEOF()).as("EOF after the window's results").isTrue();
-            assertThat(resultsByKey(ofWindow.subList(0, 2), window))
-                    .containsOnly(Map.entry("k0", "counter:10"), Map.entry("k1", "counter:10"));
-        }
+        AlignedScenarios.threeWindowsInOneStream(serve(COUNTER));
     }
 
     @Test
     void twentyConcurrentStreamsEachGetTheirOwnWindowResults() throws Exception {
-        RawReduceDriver client = serve(COUNTER);
-        List<WindowStream> streams = new ArrayList<>();
-        for (int s = 0; s < 20; s++) {
-            streams.add(client.open());
-        }
-        for (int i = 0; i < 50; i++) {
-            for (int s = 0; s < 20; s++) {
-                streams.get(s).send(window(s * 1000L, s * 1000L + 1000), List.of("k" + (i % 5)), "v");
-            }
-        }
-        streams.forEach(WindowStream::halfClose);
-        for (int s = 0; s < 20; s++) {
-            Window window = window(s * 1000L, s * 1000L + 1000);
-            assertThat(streams.get(s).awaitStatus().isOk()).isTrue();
-            List<ReduceResponse> responses = streams.get(s).responses();
-            assertThat(responses).hasSize(6);
-            assertThat(responses.get(5).getEOF()).isTrue();
-            assertThat(resultsByKey(responses.subList(0, 5), window).values()).containsOnly("counter:10");
-        }
+        AlignedScenarios.twentyConcurrentStreams(serve(COUNTER));
     }
 
     @Test
     void tenThousandKeysCompleteWithOneTransportThread() throws Exception {
-        RawReduceDriver client = serve(COUNTER, 1, EngineSettings.DEFAULT_GROUP_BUFFER);
-        Window window = window(0, 60_000);
-        WindowStream stream = client.open();
-        for (int key = 0; key < 10_000; key++) {
-            stream.send(window, List.of("key-" + key), "a");
-            stream.send(window, List.of("key-" + key), "b");
-        }
-        List<ReduceResponse> responses = stream.closeAndAwait();
-
-        assertThat(responses).hasSize(10_001);
-        assertThat(responses.get(10_000).getEOF()).isTrue();
-        Map<String, String> results = resultsByKey(responses.subList(0, 10_000), window);
-        assertThat(results).hasSize(10_000).containsEntry("key-9999", "counter:2");
-        assertThat(results.values()).containsOnly("counter:2");
+        AlignedScenarios.tenThousandKeys(serve(COUNTER, 1, EngineSettings.DEFAULT_GROUP_BUFFER));
     }
 
     @Test

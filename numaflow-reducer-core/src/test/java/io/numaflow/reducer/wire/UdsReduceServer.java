@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChanne
 import io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +53,16 @@ public final class UdsReduceServer implements AutoCloseable {
 
     public Path socket() {
         return socket;
+    }
+
+    /** Begins a graceful shutdown (what SIGTERM starts): no new calls, the open ones go on. */
+    public void beginShutdown() {
+        server.shutdown();
+    }
+
+    /** Whether the server terminated (every call ended) within {@code timeout}. */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return server.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

@@ -155,8 +155,8 @@ class ReducerAutoConfigurationTest {
             assertThat(context.getStartupFailure()).rootCause()
                     .isInstanceOf(ReducerStartupException.class)
                     .hasMessage("Found 2 reduce UDF beans and no way to choose one: [first, second]."
-                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer"
-                            + " or Accumulator.");
+                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer,"
+                            + " Accumulator or Aggregator.");
             assertThat(dir.resolve("reduce.sock")).doesNotExist();
         });
     }
@@ -167,7 +167,8 @@ class ReducerAutoConfigurationTest {
                 .run(context -> assertThat(context.getStartupFailure()).rootCause()
                         .isInstanceOf(ReducerStartupException.class)
                         .hasMessage("numaflow.reducer.bean-name is 'third', but no Reducer, ReduceStreamer,"
-                                + " SessionReducer or Accumulator bean has that name. Candidates: [first, second]"));
+                                + " SessionReducer, Accumulator or Aggregator bean has that name."
+                                + " Candidates: [first, second]"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -175,7 +176,8 @@ class ReducerAutoConfigurationTest {
             "REDUCER,           /var/run/numaflow/reduce.sock,        /var/run/numaflow/reducer-server-info,         1.4.0-z, reduce.v1.Reduce",
             "REDUCE_STREAMER,   /var/run/numaflow/reducestream.sock,  /var/run/numaflow/reducestreamer-server-info,  1.4.0-z, reduce.v1.Reduce",
             "SESSION_REDUCER,   /var/run/numaflow/sessionreduce.sock, /var/run/numaflow/sessionreducer-server-info,  1.4.0-z, sessionreduce.v1.SessionReduce",
-            "ACCUMULATOR,       /var/run/numaflow/accumulator.sock,   /var/run/numaflow/accumulator-server-info,     1.5.0-z, accumulator.v1.Accumulator"})
+            "ACCUMULATOR,       /var/run/numaflow/accumulator.sock,   /var/run/numaflow/accumulator-server-info,     1.5.0-z, accumulator.v1.Accumulator",
+            "AGGREGATOR,        /var/run/numaflow/reduce.sock,        /var/run/numaflow/reducer-server-info,         1.4.0-z, reduce.v1.Reduce"})
     void eachKindHasThePlatformsDefaultsOfSpecSection7(UdfKind kind, Path socket, Path serverInfo, String version,
             String service) {
         assertThat(kind.defaultSocketPath()).isEqualTo(socket);
@@ -225,8 +227,8 @@ class ReducerAutoConfigurationTest {
             assertThat(context.getStartupFailure()).rootCause()
                     .isInstanceOf(ReducerStartupException.class)
                     .hasMessage("Found 2 reduce UDF beans and no way to choose one: [counter, streamer]."
-                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer"
-                            + " or Accumulator.");
+                            + " A Numaflow reduce UDF serves exactly one Reducer, ReduceStreamer, SessionReducer,"
+                            + " Accumulator or Aggregator.");
         });
     }
 

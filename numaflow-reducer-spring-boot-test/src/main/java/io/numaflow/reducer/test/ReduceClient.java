@@ -3,6 +3,7 @@ package io.numaflow.reducer.test;
 import io.grpc.BindableService;
 import io.grpc.ManagedChannel;
 import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.SessionReducer;
@@ -21,8 +22,9 @@ import java.util.function.Supplier;
  *
  * <p>What it drives, by the kind of UDF:
  * <ul>
- *   <li>{@link Reducer} and {@link ReduceStreamer} (fixed and sliding windows): {@link #window(Instant, Duration)}
- *       opens one window; {@code send} datums to it; {@code close()} returns its results;</li>
+ *   <li>{@link Reducer}, {@link Aggregator} and {@link ReduceStreamer} (fixed and sliding windows):
+ *       {@link #window(Instant, Duration)} opens one window; {@code send} datums to it; {@code close()} returns
+ *       its results;</li>
  *   <li>{@link SessionReducer} (session windows): {@link #sessions()};</li>
  *   <li>{@link Accumulator} (accumulator windows): {@link #accumulator()};</li>
  *   <li>any of them by event time: {@link #eventTime(WindowKind)} assigns timestamped datums to windows and closes
@@ -88,6 +90,18 @@ public final class ReduceClient implements AutoCloseable {
     public static ReduceClient serve(Reducer reducer) {
         Objects.requireNonNull(reducer, "reducer");
         return serving(new UdfServer(settings -> ReduceService.reducer(() -> reducer, settings)));
+    }
+
+    /**
+     * Serves an {@link Aggregator} instance with the starter's engine on a temp socket.
+     *
+     * @param aggregator the aggregator, shared by every group (as a singleton bean is): its state lives in the
+     *     state objects it creates
+     * @return a client of it; {@link #close()} stops the server
+     */
+    public static ReduceClient serve(Aggregator<?> aggregator) {
+        Objects.requireNonNull(aggregator, "aggregator");
+        return serving(new UdfServer(settings -> ReduceService.aggregator(() -> aggregator, settings)));
     }
 
     /**

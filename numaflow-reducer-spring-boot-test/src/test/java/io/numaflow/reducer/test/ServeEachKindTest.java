@@ -39,6 +39,26 @@ class ServeEachKindTest {
     }
 
     @Test
+    void anAggregatorFoldsEachGroupAndAnswersWhenItsWindowCloses() {
+        try (ReduceClient platform = ReduceClient.serve(Udfs.summer())) {
+            WindowResult result = platform.window(T0, Duration.ofMinutes(1))
+                    .send(List.of("a"), bytes("10"))
+                    .send(List.of("b"), bytes("5"))
+                    .send(List.of("a"), bytes("32"))
+                    .close();
+
+            assertThat(result.window()).isEqualTo(new IntervalWindow(T0, T0.plusSeconds(60)));
+            assertThat(result.messages(List.of("a"))).extracting(Udfs::text).containsExactly("2/42");
+            assertThat(result.messages(List.of("b"))).extracting(Udfs::text).containsExactly("1/5");
+            assertThat(result.messages()).hasSize(2);
+
+            // every group starts from a fresh state: the next window of "a" knows nothing of this one
+            assertThat(platform.window(T0.plusSeconds(60), Duration.ofMinutes(1)).send(List.of("a"), bytes("7"))
+                    .close().messages()).extracting(Udfs::text).containsExactly("1/7");
+        }
+    }
+
+    @Test
     void aStreamersResultsArriveBeforeTheWindowCloses() {
         try (ReduceClient platform = ReduceClient.serve(Udfs.upperCaseEcho())) {
             AlignedWindow window = platform.window(T0, Duration.ofMinutes(1))

@@ -3,9 +3,11 @@ package io.numaflow.reducer.test;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.Output;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
@@ -26,6 +28,28 @@ final class Udfs {
                 count++;
             }
             return Messages.of(Message.of(Long.toString(count).getBytes(UTF_8), keys));
+        };
+    }
+
+    /** Sums its group's values, read as decimal numbers; answers "count/sum" with the group's keys. */
+    static Aggregator<long[]> summer() {
+        return new Aggregator<>() {
+            @Override
+            public long[] create(List<String> keys, Metadata metadata) {
+                return new long[2];
+            }
+
+            @Override
+            public long[] add(long[] countAndSum, Datum datum) {
+                countAndSum[0]++;
+                countAndSum[1] += Long.parseLong(new String(datum.value(), UTF_8));
+                return countAndSum;
+            }
+
+            @Override
+            public Messages result(List<String> keys, long[] countAndSum, Metadata metadata) {
+                return Messages.of(Message.of((countAndSum[0] + "/" + countAndSum[1]).getBytes(UTF_8), keys));
+            }
         };
     }
 

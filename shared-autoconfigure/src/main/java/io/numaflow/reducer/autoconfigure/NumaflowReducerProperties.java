@@ -15,8 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * Configuration of the Numaflow reduce UDF server, under {@code numaflow.reducer}. The defaults are the
  * platform's; a Numaflow deployment needs none of these set.
  *
- * @param enabled Whether to serve the reduce UDF bean (Reducer, ReduceStreamer, SessionReducer or Accumulator)
- *     at all
+ * @param enabled Whether to serve the reduce UDF bean (Reducer, ReduceStreamer, SessionReducer, Accumulator or
+ *     Aggregator) at all
  * @param socketPath The Unix domain socket the gRPC server binds, at most 107 bytes long; by default the served
  *     kind's: /var/run/numaflow/reduce.sock, reducestream.sock, sessionreduce.sock or accumulator.sock
  * @param serverInfoFile The handshake file the platform reads once the server is up; by default the served
@@ -24,8 +24,8 @@ import org.springframework.validation.annotation.Validated;
  *     accumulator-server-info
  * @param maxMessageSize The largest gRPC message the server accepts; larger requests fail with
  *     RESOURCE_EXHAUSTED
- * @param maxThreads Threads of the gRPC server's executor (transport callbacks; UDF handlers run elsewhere);
- *     values above 16 are capped at 16
+ * @param maxThreads Threads of the gRPC server's executor (transport callbacks, where an Aggregator runs; other
+ *     kinds' handlers run elsewhere); values above 16 are capped at 16
  * @param virtualThreads Whether handlers (one task per group, session or accumulator key run) run on virtual
  *     threads on Java 21+; false runs them on platform threads, as on Java 17: a thread of its own for each
  *     open unit whose output is read while it is open, a pool of 256 for Reducer groups

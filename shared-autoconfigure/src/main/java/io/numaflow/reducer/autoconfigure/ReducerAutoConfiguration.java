@@ -2,6 +2,7 @@ package io.numaflow.reducer.autoconfigure;
 
 import io.grpc.BindableService;
 import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.SessionReducer;
@@ -26,8 +27,8 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
- * Serves the application's reduce UDF bean, a {@link Reducer}, {@link ReduceStreamer}, {@link SessionReducer}
- * or {@link Accumulator}, as the gRPC service of its kind: the engine's beans.
+ * Serves the application's reduce UDF bean, a {@link Reducer}, {@link ReduceStreamer}, {@link SessionReducer},
+ * {@link Accumulator} or {@link Aggregator}, as the gRPC service of its kind: the engine's beans.
  * {@link ReducerGrpcServerAutoConfiguration} puts the service on the Unix socket.
  *
  * <p>Active when such a bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
@@ -86,7 +87,7 @@ public class ReducerAutoConfiguration {
         return selection.kind().service(selection.instances(), settings);
     }
 
-    /** Active when the application declares a bean of any of the four kinds. */
+    /** Active when the application declares a bean of any kind. */
     static final class OnReduceUdfBean extends AnyNestedCondition {
 
         OnReduceUdfBean() {
@@ -107,6 +108,10 @@ public class ReducerAutoConfiguration {
 
         @ConditionalOnBean(Accumulator.class)
         static final class HasAccumulator {
+        }
+
+        @ConditionalOnBean(Aggregator.class)
+        static final class HasAggregator {
         }
     }
 }

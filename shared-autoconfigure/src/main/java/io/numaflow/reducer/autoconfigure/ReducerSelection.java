@@ -10,7 +10,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 
 /**
  * Which bean of the reduce family ({@code Reducer}, {@code ReduceStreamer}, {@code SessionReducer},
- * {@code Accumulator}) is served, and how each group gets its instance.
+ * {@code Accumulator}, {@code Aggregator}) is served, and how each group gets its instance.
  *
  * <p>One bean is served, whatever its kind: the only one, else the one {@code numaflow.reducer.bean-name}
  * names, else the {@code @Primary} one. A singleton is shared by every group; any other scope (typically
@@ -23,7 +23,7 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
  */
 public record ReducerSelection(String beanName, UdfKind kind, boolean prototype, Supplier<?> instances) {
 
-    private static final String KINDS = "Reducer, ReduceStreamer, SessionReducer or Accumulator";
+    private static final String KINDS = "Reducer, ReduceStreamer, SessionReducer, Accumulator or Aggregator";
 
     static ReducerSelection select(ConfigurableListableBeanFactory beanFactory, String requestedName) {
         Map<String, UdfKind> candidates = new LinkedHashMap<>();

@@ -2,6 +2,7 @@ package io.numaflow.reducer.autoconfigure;
 
 import io.grpc.BindableService;
 import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.SessionReducer;
@@ -16,9 +17,10 @@ import java.nio.file.Path;
 import java.util.function.Supplier;
 
 /**
- * The four kinds of reduce UDF the platform runs (aligned windows with results at the close or as they come,
+ * The kinds of reduce UDF the platform runs (aligned windows with results at the close or as they come,
  * session windows, accumulators): the bean type a user declares, the socket and server-info file the platform
- * looks for, the platform version it needs, and the gRPC service that serves it.
+ * looks for, the platform version it needs, and the gRPC service that serves it. An {@link Aggregator} is a
+ * {@link Reducer} to the platform (the same socket, handshake and service), served another way.
  */
 public enum UdfKind {
 
@@ -32,7 +34,12 @@ public enum UdfKind {
             SessionReduceGrpc.SERVICE_NAME),
     /** Accumulator windows (platform 1.5+). */
     ACCUMULATOR(Accumulator.class, "accumulator.sock", "accumulator-server-info", "1.5.0-z",
-            AccumulatorGrpc.SERVICE_NAME);
+            AccumulatorGrpc.SERVICE_NAME),
+    /**
+     * Fixed and sliding windows, each datum folded into its group's state as it arrives: to the platform, the
+     * same UDF as a {@link #REDUCER}.
+     */
+    AGGREGATOR(Aggregator.class, "reduce.sock", "reducer-server-info", "1.4.0-z", ReduceGrpc.SERVICE_NAME);
 
     private static final Path PLATFORM_DIR = Path.of("/var/run/numaflow");
 
@@ -104,6 +111,7 @@ public enum UdfKind {
             case REDUCE_STREAMER -> ReduceService.streamer((Supplier<ReduceStreamer>) instances, settings);
             case SESSION_REDUCER -> new SessionReduceService((Supplier<SessionReducer>) instances, settings);
             case ACCUMULATOR -> new AccumulatorService((Supplier<Accumulator>) instances, settings);
+            case AGGREGATOR -> ReduceService.aggregator((Supplier<Aggregator<?>>) instances, settings);
         };
     }
 }

@@ -138,6 +138,16 @@ public final class BenchMain {
                         : new ServerLauncher.JavaMain("streamer", o.java, o.harnessClasspath,
                                 ServerMain.class.getName(), List.of("streamer"),
                                 List.of(Integer.toString(o.transportThreads), o.oursExecutor));
+                // The Aggregator kind: the sample app's reading statistics (count, sum, min and max per group;
+                // the load generator checks the count), or the engine hosted without Spring counting.
+                case "aggregator" -> o.oursJar != null
+                        ? new ServerLauncher.SpringBootJar("aggregator", o.java, o.oursJar, Stream.concat(
+                                Stream.of("--numaflow.reducer.max-threads=" + o.transportThreads,
+                                        "--sample.style=aggregator"),
+                                o.oursArgs.stream()).toList())
+                        : new ServerLauncher.JavaMain("aggregator", o.java, o.harnessClasspath,
+                                ServerMain.class.getName(), List.of("aggregator"),
+                                List.of(Integer.toString(o.transportThreads), o.oursExecutor));
                 case "sdk" -> {
                     if (o.sdkClasspath == null) {
                         throw new IllegalArgumentException("--sdk-classpath is needed for the sdk server");
@@ -145,7 +155,7 @@ public final class BenchMain {
                     yield new ServerLauncher.JavaMain("sdk", o.java, o.sdkClasspath,
                             "io.numaflow.reducer.bench.sdk.OfficialSdkCounterServer", List.of(), List.of());
                 }
-                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, streamer, sdk)");
+                default -> throw new IllegalArgumentException("unknown server " + name + " (floor, ours, streamer, aggregator, sdk)");
             };
             all.put(name, launcher);
         }

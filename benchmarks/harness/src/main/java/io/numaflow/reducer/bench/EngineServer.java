@@ -2,9 +2,11 @@ package io.numaflow.reducer.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.Datum;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
+import io.numaflow.reducer.Metadata;
 import io.numaflow.reducer.ReduceStreamer;
 import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.engine.EngineSettings;
@@ -16,6 +18,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 /**
@@ -51,6 +54,28 @@ final class EngineServer {
         output.send(Message.of(Long.toString(n).getBytes(UTF_8), keys));
     };
 
+    /**
+     * The same counter as an {@link Aggregator}: each datum is counted on the transport thread that received it,
+     * into the group's {@code long[1]}.
+     */
+    static final Aggregator<long[]> AGGREGATING_COUNTER = new Aggregator<>() {
+        @Override
+        public long[] create(List<String> keys, Metadata metadata) {
+            return new long[1];
+        }
+
+        @Override
+        public long[] add(long[] count, Datum datum) {
+            count[0]++;
+            return count;
+        }
+
+        @Override
+        public Messages result(List<String> keys, long[] count, Metadata metadata) {
+            return Messages.of(Message.of(Long.toString(count[0]).getBytes(UTF_8), keys));
+        }
+    };
+
     private EngineServer() {
     }
 
@@ -62,6 +87,11 @@ final class EngineServer {
     /** The engine serving {@link #STREAMING_COUNTER}. */
     static ReduceService streamerService(String groupExecutor, Path errorDir) throws Throwable {
         return ReduceService.streamer(() -> STREAMING_COUNTER, settings(groupExecutor, errorDir));
+    }
+
+    /** The engine serving {@link #AGGREGATING_COUNTER} (the group executor is not used by this kind). */
+    static ReduceService aggregatorService(String groupExecutor, Path errorDir) throws Throwable {
+        return ReduceService.aggregator(() -> AGGREGATING_COUNTER, settings(groupExecutor, errorDir));
     }
 
     private static EngineSettings settings(String groupExecutor, Path errorDir) throws Throwable {

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Entry point of a server under test, one per JVM:
- * {@code ServerMain floor|ours|streamer <socket-path> <server-info-file> [transport-threads] [pooled|virtual|platform]}.
+ * {@code ServerMain floor|ours|streamer|aggregator <socket-path> <server-info-file> [transport-threads] [pooled|virtual|platform]}.
  */
 public final class ServerMain {
 
@@ -13,7 +13,7 @@ public final class ServerMain {
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 3) {
-            System.err.println("usage: ServerMain floor|ours|streamer <socket-path> <server-info-file> "
+            System.err.println("usage: ServerMain floor|ours|streamer|aggregator <socket-path> <server-info-file> "
                     + "[transport-threads (4)] [pooled|virtual|platform (pooled)]");
             System.exit(2);
         }
@@ -29,6 +29,9 @@ public final class ServerMain {
                     socket, info, threads, true);
             case "streamer" -> UdsServerHost.serveForever(
                     EngineServer.streamerService(groupExecutor, info.toAbsolutePath().getParent().resolve("errors")),
+                    socket, info, threads, true);
+            case "aggregator" -> UdsServerHost.serveForever(
+                    EngineServer.aggregatorService(groupExecutor, info.toAbsolutePath().getParent().resolve("errors")),
                     socket, info, threads, true);
             default -> {
                 System.err.println("unknown server " + args[0]);
