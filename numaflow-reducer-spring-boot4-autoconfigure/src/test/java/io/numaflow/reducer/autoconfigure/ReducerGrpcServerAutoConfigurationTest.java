@@ -10,6 +10,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.numaflow.reducer.Accumulator;
+import io.numaflow.reducer.Aggregator;
 import io.numaflow.reducer.Message;
 import io.numaflow.reducer.Messages;
 import io.numaflow.reducer.ReduceStreamer;
@@ -17,6 +18,7 @@ import io.numaflow.reducer.Reducer;
 import io.numaflow.reducer.SessionReducer;
 import io.numaflow.reducer.engine.GroupExecutor;
 import io.numaflow.reducer.wire.AccumulatorClient;
+import io.numaflow.reducer.wire.CountingAggregator;
 import io.numaflow.reducer.wire.RawReduceDriver;
 import io.numaflow.reducer.wire.SessionCall;
 import java.nio.charset.StandardCharsets;
@@ -201,7 +203,7 @@ class ReducerGrpcServerAutoConfigurationTest {
     /** The kind's own {@code IsReady} answers over the socket. */
     private static boolean servesItsKind(UdfKind kind, RawReduceDriver client, Path socket) throws Exception {
         return switch (kind) {
-            case REDUCER, REDUCE_STREAMER -> client.isReady();
+            case REDUCER, REDUCE_STREAMER, AGGREGATOR -> client.isReady();
             case SESSION_REDUCER -> SessionCall.isReady(client.channel());
             case ACCUMULATOR -> {
                 try (AccumulatorClient accumulator = new AccumulatorClient(socket)) {
@@ -231,6 +233,7 @@ class ReducerGrpcServerAutoConfigurationTest {
                 case REDUCE_STREAMER -> OneStreamer.class;
                 case SESSION_REDUCER -> OneSessionReducer.class;
                 case ACCUMULATOR -> OneAccumulator.class;
+                case AGGREGATOR -> OneAggregator.class;
             };
         }
 
@@ -295,6 +298,14 @@ class ReducerGrpcServerAutoConfigurationTest {
         @Bean
         Accumulator forward() {
             return (keys, datums, output) -> datums.forEach(output::forward);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OneAggregator {
+        @Bean
+        Aggregator<long[]> counting() {
+            return new CountingAggregator();
         }
     }
 
