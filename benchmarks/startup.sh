@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Startup to handshake of the packaged sample app (a real Spring Boot UDF), by JVM/Boot option, against the
+# Startup to handshake of the packaged sample app (a real Spring Boot UDF), on both Spring Boot lines (3.5 and
+# 4.1: sample-app and sample-app-boot4, the same sources), by JVM/Boot option, against the
 # official Numaflow Java SDK's counter on the same machine: the time from `java` starting to the server-info
 # file ending with the END marker (what the platform waits for). Variants run interleaved (run 1 of every
 # variant, then run 2, ...) so that a busy host slows all of them alike; medians of N runs (default 5).
@@ -11,10 +12,11 @@ runs=${1:-5}
 java17=${JAVA17:-java}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 
-# -Pnative (Spring Boot's parent) adds Spring AOT's process-aot: the same jar starts either way, and uses the
+# -Pnative (the root pom's native profile, as Spring Boot's parent's) adds Spring AOT's process-aot: the same jar starts either way, and uses the
 # build-time bean definitions only with -Dspring.aot.enabled=true.
-./mvnw -B -ntp -q -pl sample-app,benchmarks/official-sdk -am package -DskipTests -Pnative
+./mvnw -B -ntp -q -pl sample-app,sample-app-boot4,benchmarks/official-sdk -am package -DskipTests -Pnative
 jar=$(ls sample-app/target/numaflow-reducer-sample-app-*.jar | grep -v original | head -1)
+boot4_jar=$(ls sample-app-boot4/target/numaflow-reducer-sample-app-boot4-*.jar | grep -v original | head -1)
 sdk_cp="$(pwd)/$(ls benchmarks/official-sdk/target/numaflow-reducer-benchmarks-official-sdk-*.jar):$(cat benchmarks/official-sdk/target/classpath.txt)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -52,6 +54,8 @@ names=(
   "official SDK 0.9.2, Java 17"
   "plain java -jar, Java 17"
   "plain java -jar, Java 25"
+  "plain java -jar, Java 17, Spring Boot 4.1 line"
+  "plain java -jar, Java 25, Spring Boot 4.1 line"
   "extracted + CDS, Java 17"
   "extracted + AOT cache, Java 25"
   "extracted + AOT cache + Spring AOT, Java 25 (sample-app/Dockerfile)"
@@ -60,6 +64,8 @@ commands=(
   "$java17 -cp $sdk_cp io.numaflow.reducer.bench.sdk.OfficialSdkCounterServer $work/reduce.sock $work/info"
   "$java17 -jar $jar ${app_args[*]}"
   "$java25 -jar $jar ${app_args[*]}"
+  "$java17 -jar $boot4_jar ${app_args[*]}"
+  "$java25 -jar $boot4_jar ${app_args[*]}"
   "$java17 -XX:SharedArchiveFile=$work/app.jsa -jar $extracted ${app_args[*]}"
   "$java25 -XX:AOTCache=$work/app.aot -jar $extracted ${app_args[*]}"
   "$java25 -XX:AOTCache=$work/app-spring-aot.aot -Dspring.aot.enabled=true -jar $extracted ${app_args[*]}"

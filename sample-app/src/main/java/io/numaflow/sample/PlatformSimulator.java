@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.Ordered;
@@ -99,7 +98,7 @@ class PlatformSimulator implements ApplicationRunner {
 
     /** What an operator would scrape: the reducer's own meters on the management port. */
     private void printMetrics() throws Exception {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
         HttpClient http = HttpClient.newHttpClient();
         String health = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/reducer")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

@@ -30,14 +30,10 @@ public class ReducerHealthIndicator extends AbstractHealthIndicator implements A
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        builder.withDetail("socket", socket.toString());
-        if (stopping) {
-            builder.status(Status.OUT_OF_SERVICE).withDetail("phase", "stopping");
-        } else if (serverInfo.isWritten()) {
-            builder.up().withDetail("phase", "serving");
-        } else {
-            builder.status(Status.OUT_OF_SERVICE).withDetail("phase", "starting");
-        }
+        ReducerPhase phase = ReducerPhase.of(serverInfo, stopping);
+        builder.withDetail("socket", socket.toString())
+                .status(phase.up() ? Status.UP : Status.OUT_OF_SERVICE)
+                .withDetail("phase", phase.detail());
     }
 
     @Override

@@ -34,8 +34,6 @@ import java.util.regex.Pattern;
 import net.devh.boot.grpc.server.event.GrpcServerShutdownEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -166,43 +164,6 @@ class ReducerApplicationTest {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(threadsOfTheStarter()).isEmpty());
     }
 
-    /**
-     * On Java 21+ handlers run on virtual threads unless {@code numaflow.reducer.virtual-threads=false}, whatever
-     * {@code spring.threads.virtual.enabled} says; on Java 17 on platform threads. Either way never on the
-     * transport's threads.
-     */
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "no property                                                          | true",
-            "numaflow.reducer.virtual-threads=false                               | false",
-            "spring.threads.virtual.enabled=true                                  | true",
-            "spring.threads.virtual.enabled=false                                 | true",
-            "numaflow.reducer.virtual-threads=false,spring.threads.virtual.enabled=true | false"})
-    void handlersRunOnVirtualThreadsByDefaultOnJava21AndOnPlatformThreadsOtherwise(String properties,
-            boolean virtualOnJava21) throws Exception {
-        boolean java21 = Runtime.version().feature() >= 21;
-        String[] set = properties.equals("no property") ? new String[0] : properties.split(",");
-        try (ConfigurableApplicationContext context = start(ThreadRecordingApp.class, set);
-                RawReduceDriver client = new RawReduceDriver(dir.resolve("run/reduce.sock"))) {
-            ThreadRecordingApp.THREADS.clear();
-            client.open().send(window(0, 1000), List.of("k"), "v").closeAndAwait();
-
-            Thread reducerThread = ThreadRecordingApp.THREADS.get(0);
-            assertThat(isVirtual(reducerThread)).as("%s on Java %s", properties, Runtime.version())
-                    .isEqualTo(virtualOnJava21 && java21);
-            assertThat(reducerThread.getName()).startsWith("numaflow-reducer-");
-            assertThat(reducerThread.getName()).doesNotContain("grpc");
-        }
-    }
-
-    private static boolean isVirtual(Thread thread) throws Exception {
-        try {
-            return (boolean) Thread.class.getMethod("isVirtual").invoke(thread); // Java 21+
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
-    }
-
     /** Threads the starter creates: none may outlive the context. */
     static List<String> threadsOfTheStarter() {
         return Thread.getAllStackTraces().keySet().stream()
@@ -292,20 +253,6 @@ class ReducerApplicationTest {
     }
 
     static final CountDownLatch STUCK_RELEASED = new CountDownLatch(1);
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    static class ThreadRecordingApp {
-        static final List<Thread> THREADS = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Bean
-        Reducer threadRecorder() {
-            return (keys, datums, md) -> {
-                THREADS.add(Thread.currentThread());
-                return count(keys, datums);
-            };
-        }
-    }
 
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration

@@ -12,7 +12,6 @@ import io.numaflow.reducer.engine.ReduceListener;
 import io.numaflow.reducer.engine.ReduceService;
 import io.numaflow.reducer.engine.UdfErrorReporter;
 import java.time.Clock;
-import net.devh.boot.grpc.server.service.GrpcService;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -35,7 +34,7 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
  * <p>Active when such a bean exists and {@code numaflow.reducer.enabled} is not {@code false}.
  */
 @AutoConfiguration
-@ConditionalOnClass({ReduceService.class, GrpcService.class})
+@ConditionalOnClass(ReduceService.class)
 @Conditional(ReducerAutoConfiguration.OnReduceUdfBean.class)
 @ConditionalOnProperty(prefix = "numaflow.reducer", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(NumaflowReducerProperties.class)
@@ -82,7 +81,7 @@ public class ReducerAutoConfiguration {
 
     /** The served kind's gRPC service: {@code reduce.v1}, {@code sessionreduce.v1} or {@code accumulator.v1}. */
     @Bean
-    @GrpcService
+    @ReducerGrpcService
     @ConditionalOnMissingBean(name = "numaflowUdfService")
     BindableService numaflowUdfService(ReducerSelection selection, EngineSettings settings) {
         return selection.kind().service(selection.instances(), settings);
