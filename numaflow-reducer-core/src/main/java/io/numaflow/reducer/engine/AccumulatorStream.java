@@ -98,7 +98,7 @@ final class AccumulatorStream extends StreamCall<AccumulatorRequest, Accumulator
         run.task = startGroup(run.keys, run.gate.closingAfter(datums -> {
             accumulators.get().accumulate(run.keys, datums, output);
             return null;
-        }), true, new IntervalWindow(Instant.EPOCH, WireFormat.instant(window.getEnd())), run.unit, ignored -> { });
+        }), true, new IntervalWindow(Instant.EPOCH, WireFormat.instant(window.getEnd())), run.unit);
         if (run.task == null) {
             return null;
         }

@@ -171,7 +171,7 @@ final class SessionStream extends StreamCall<SessionReduceRequest, SessionReduce
             return reducer;
         };
         session.task = startGroup(keys, session.gate.closingAfter(handler), true, intervalWindow(window),
-                session.unit, returned -> { });
+                session.unit);
         if (session.task == null) {
             return null;
         }

@@ -16,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -156,13 +155,12 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
      * @param handler the user's code
      * @param startAtOnce whether the platform reads its output while it is open (see {@link GroupExecutor})
      * @param window the group's window, for the error log
-     * @param unit the unit the group belongs to: released once the handler returned normally
-     * @param onReturn called with the handler's result once it returned normally (on the handler's thread),
-     *     before the unit is released
+     * @param unit the unit the group belongs to: released once the handler returned normally (what it
+     *     returned is then in the task's result, for the unit's end to send)
      * @return the task, or {@code null} when the call has ended (nothing more is to be done)
      */
     final synchronized <T> GroupTask<T> startGroup(List<String> keys, GroupTask.Handler<T> handler,
-            boolean startAtOnce, IntervalWindow window, Unit unit, Consumer<T> onReturn) {
+            boolean startAtOnce, IntervalWindow window, Unit unit) {
         if (ended) {
             return null;
         }
@@ -176,7 +174,6 @@ abstract class StreamCall<Q, R> implements StreamObserver<Q> {
             try {
                 taskEnded(task);
                 if (error == null) {
-                    onReturn.accept(value);
                     unit.release();
                 } else if (error != GroupTask.STOPPED) {
                     handlerFailed(error, window, keys);

@@ -53,7 +53,7 @@ final class TaskGroups implements ReduceStream.GroupReducer<TaskGroups.TaskGroup
         OutputGate gate = new OutputGate();
         Output output = call.output(gate, message -> WireFormat.result(message, window));
         GroupTask<Messages> task = call.startGroup(keys, gate.closingAfter(handlers.handler(keys, metadata, output)),
-                streams, metadata.intervalWindow(), unit, messages -> { });
+                streams, metadata.intervalWindow(), unit);
         return task == null ? null : new TaskGroup(task);
     }
 
